@@ -1,0 +1,77 @@
+"""Never trust a citation that code has not checked.
+
+A finding is verified when its section exists in the policy, its passage exists in the document,
+and its quote appears in that passage. The comparison ignores case, runs of whitespace, and the
+difference between typographic and straight quote marks and dashes; nothing else is forgiven.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from app.core.documents import Document
+from app.core.policy import Policy
+from app.core.verdict import Finding
+
+_EQUIVALENT = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u201b": "'",
+        "\u2032": "'",
+        "`": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u201f": '"',
+        "\u2033": '"',
+        "\u00ab": '"',
+        "\u00bb": '"',
+        "\u2010": "-",
+        "\u2011": "-",
+        "\u2012": "-",
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2212": "-",
+        "\u00ad": None,  # soft hyphen: invisible in the document, so not part of a quote
+    }
+)
+
+
+def normalise(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text).translate(_EQUIVALENT)
+    return re.sub(r"\s+", " ", text).strip().casefold()
+
+
+@dataclass(frozen=True)
+class CitationCheck:
+    section_exists: bool
+    passage_exists: bool
+    quote_found: bool
+
+    @property
+    def verified(self) -> bool:
+        return self.section_exists and self.passage_exists and self.quote_found
+
+    @property
+    def problem(self) -> str:
+        if not self.section_exists:
+            return "the cited policy section does not exist"
+        if not self.passage_exists:
+            return "the cited passage does not exist"
+        if not self.quote_found:
+            return "the quoted words are not in the cited passage"
+        return ""
+
+
+def check_citation(finding: Finding, policy: Policy, document: Document) -> CitationCheck:
+    passage = document.passage(finding.passage)
+    quote = normalise(finding.quote)
+    return CitationCheck(
+        section_exists=policy.section(finding.section) is not None,
+        passage_exists=passage is not None,
+        quote_found=bool(quote) and passage is not None and quote in normalise(passage.text),
+    )

@@ -1,0 +1,99 @@
+"""The one exception tree of Safeguard Desk, and the one place that turns errors into user text.
+
+    SafeguardError                  anything we raise on purpose; has a one-line user message
+    ├── InputError                  the user's input is unusable (CLI exit 2)
+    │   ├── DocumentError           a document cannot be read
+    │   │   ├── PasswordRequired        encrypted, no or wrong password
+    │   │   ├── NoTextLayer             scanned/image-only or empty
+    │   │   ├── CorruptDocument         damaged, truncated or mislabelled
+    │   │   └── UnsupportedFormat       not a format we read
+    │   ├── PolicyError             a policy file is malformed or unknown
+    │   └── UsageError              command-line arguments that make no sense together
+    ├── ModelUnavailable            no usable model (CLI exit 3)
+    ├── EngineError                 the engine failed while running
+    │   └── PromptTooLong           the prompt cannot fit the context window
+    └── Cancelled                   the user cancelled long work
+
+Everything that is not a SafeguardError is a bug: the CLI and the app log its traceback and show
+a short "internal error" line that points at the log.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class SafeguardError(Exception):
+    """Base class: ``str(error)`` is a one-line message fit for a user."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, *, path: Path | str | None = None) -> None:
+        self.path = Path(path) if path is not None else None
+        self.detail = message
+        super().__init__(f"{self.path}: {message}" if self.path is not None else message)
+
+
+class InputError(SafeguardError):
+    exit_code = 2
+
+
+class DocumentError(InputError):
+    pass
+
+
+class PasswordRequired(DocumentError):
+    pass
+
+
+class NoTextLayer(DocumentError):
+    pass
+
+
+class CorruptDocument(DocumentError):
+    pass
+
+
+class UnsupportedFormat(DocumentError):
+    pass
+
+
+class PolicyError(InputError):
+    pass
+
+
+class UsageError(InputError):
+    pass
+
+
+class ModelUnavailable(SafeguardError):
+    exit_code = 3
+
+
+class EngineError(SafeguardError):
+    exit_code = 1
+
+
+class PromptTooLong(EngineError):
+    exit_code = 2
+
+
+class Cancelled(SafeguardError):
+    exit_code = 130
+
+
+def user_text(error: BaseException) -> str:
+    """One line for a person: ours say what is wrong; anything else is reported as a bug."""
+    if isinstance(error, SafeguardError):
+        return " ".join(str(error).split())
+    if isinstance(error, KeyboardInterrupt):
+        return "cancelled"
+    return f"internal error ({type(error).__name__}); details are in the log file"
+
+
+def exit_code(error: BaseException) -> int:
+    if isinstance(error, SafeguardError):
+        return error.exit_code
+    if isinstance(error, KeyboardInterrupt):
+        return Cancelled.exit_code
+    return 70  # EX_SOFTWARE: a bug, not the user's fault

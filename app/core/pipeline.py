@@ -1,0 +1,189 @@
+"""The check pipeline: ingest (done by the caller) -> reason per policy -> validate -> aggregate.
+
+Triage and effort escalation plug in here later; today every passage goes to the model.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+from app.core.citations import check_citation
+from app.core.documents import Document, Location, Passage, format_location
+from app.core.engine import EFFORTS, Engine, EngineResult, TokenCallback
+from app.core.errors import PromptTooLong, UsageError
+from app.core.policy import Policy
+from app.core.progress import CancelToken, Progress, ProgressEvent, no_progress
+from app.core.prompt import build_request
+from app.core.verdict import Finding, VerdictFormatError, parse_verdict
+
+# Tokens kept free in the context for the model's reasoning and answer.
+DEFAULT_ANSWER_BUDGET = 2048
+
+
+@dataclass(frozen=True)
+class CheckedFinding:
+    policy: str
+    finding: Finding
+    location: Location
+    quote_verified: bool
+    problem: str  # why it is unverified; "" when verified
+
+    def to_json(self) -> dict[str, object]:
+        f = self.finding
+        return {
+            "policy": self.policy,
+            "section": f.section,
+            "passage": f.passage,
+            "location": dict(self.location),
+            "quote": f.quote,
+            "quote_verified": self.quote_verified,
+            "severity": f.severity,
+            "confidence": f.confidence,
+            "rationale": f.rationale,
+            "remediation": f.remediation,
+            "layer": "model",
+            "problem": self.problem,
+        }
+
+
+@dataclass(frozen=True)
+class PolicyResult:
+    policy: Policy
+    verdict: str
+    findings: tuple[CheckedFinding, ...]
+    reasoning: str
+    raw_final: str
+    indeterminate: str  # why no usable verdict came back; "" when one did
+    engine_results: tuple[EngineResult, ...]
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    document: Document
+    effort: str
+    policy_results: tuple[PolicyResult, ...]
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def verdict(self) -> str:
+        verdicts = {r.verdict for r in self.policy_results}
+        for verdict in ("violation", "needs_review"):
+            if verdict in verdicts:
+                return verdict
+        return "compliant"
+
+    @property
+    def findings(self) -> tuple[CheckedFinding, ...]:
+        return tuple(f for r in self.policy_results for f in r.findings)
+
+
+def check_document(
+    document: Document,
+    policies: list[Policy],
+    engine: Engine,
+    *,
+    effort: str = "medium",
+    progress: Progress = no_progress,
+    cancel: CancelToken | None = None,
+    on_text: TokenCallback | None = None,
+    answer_budget: int = DEFAULT_ANSWER_BUDGET,
+) -> CheckResult:
+    if effort not in EFFORTS:
+        raise UsageError(f"effort must be one of {', '.join(EFFORTS)}, not '{effort}'")
+    cancel = cancel or CancelToken()
+    started = time.perf_counter()
+    results = []
+    for number, policy in enumerate(policies, start=1):
+        cancel.raise_if_cancelled()
+        progress(ProgressEvent("reasoning", number - 1, len(policies), f"policy {policy.id}"))
+        windows = plan_windows(document, policy, engine, effort, answer_budget)
+        outputs = []
+        for index, window in enumerate(windows, start=1):
+            if len(windows) > 1:
+                message = f"policy {policy.id}, part {index} of {len(windows)}"
+                progress(ProgressEvent("reasoning", number - 1, len(policies), message))
+            outputs.append(engine.judge(build_request(policy, window, effort), cancel, on_text))
+        progress(ProgressEvent("checking citations", number, len(policies), f"policy {policy.id}"))
+        results.append(_validate(policy, document, tuple(outputs)))
+    progress(ProgressEvent("reasoning", len(policies), len(policies), "done"))
+    return CheckResult(
+        document=document,
+        effort=effort,
+        policy_results=tuple(results),
+        timings={"reason_s": round(time.perf_counter() - started, 3)},
+    )
+
+
+def plan_windows(
+    document: Document, policy: Policy, engine: Engine, effort: str, answer_budget: int
+) -> list[tuple[Passage, ...]]:
+    """Split the passages into consecutive groups whose prompts fit the context window."""
+    limit = engine.info.n_ctx - answer_budget
+    passages = document.passages
+    if engine.count_tokens(build_request(policy, passages, effort)) <= limit:
+        return [passages]
+    windows: list[tuple[Passage, ...]] = []
+    current: list[Passage] = []
+    for passage in passages:
+        candidate = (*current, passage)
+        if engine.count_tokens(build_request(policy, candidate, effort)) <= limit:
+            current.append(passage)
+            continue
+        if not current:
+            raise PromptTooLong(
+                f"passage {passage.id} ({format_location(passage.location)}) with policy "
+                f"'{policy.id}' does not fit the model's context of {engine.info.n_ctx} "
+                "tokens; use a larger context length or a shorter policy",
+                path=document.path,
+            )
+        windows.append(tuple(current))
+        current = [passage]
+    if current:
+        windows.append(tuple(current))
+    return windows
+
+
+def _validate(
+    policy: Policy, document: Document, outputs: tuple[EngineResult, ...]
+) -> PolicyResult:
+    verdicts: list[str] = []
+    findings: list[CheckedFinding] = []
+    problems: list[str] = []
+    for output in outputs:
+        try:
+            parsed = parse_verdict(output.final)
+        except VerdictFormatError as error:
+            problems.append(f"the model's answer is not a valid verdict: {error}")
+            verdicts.append("needs_review")
+            continue
+        verdict = parsed.verdict
+        if verdict == "violation" and not parsed.findings:
+            problems.append("the model said 'violation' but cited nothing")
+            verdict = "needs_review"
+        elif verdict == "compliant" and parsed.findings:
+            problems.append("the model said 'compliant' but listed findings")
+            verdict = "needs_review"
+        verdicts.append(verdict)
+        for finding in parsed.findings:
+            check = check_citation(finding, policy, document)
+            passage = document.passage(finding.passage)
+            findings.append(
+                CheckedFinding(
+                    policy=policy.id,
+                    finding=finding,
+                    location=dict(passage.location) if passage else {},
+                    quote_verified=check.verified,
+                    problem=check.problem,
+                )
+            )
+    overall = next((v for v in ("violation", "needs_review") if v in verdicts), "compliant")
+    return PolicyResult(
+        policy=policy,
+        verdict=overall,
+        findings=tuple(findings),
+        reasoning="\n\n".join(o.analysis for o in outputs if o.analysis),
+        raw_final="\n\n".join(o.final for o in outputs),
+        indeterminate="; ".join(problems),
+        engine_results=outputs,
+    )

@@ -1,0 +1,50 @@
+"""The words of a request: shared by every engine so all models see the same content.
+
+The cookbook's advice for gpt-oss-safeguard: the policy in the developer message, the output
+instructions stated near the top and repeated at the bottom, the content in the user message.
+"""
+
+from __future__ import annotations
+
+from app.core.documents import Passage
+from app.core.engine import JudgeRequest
+from app.core.policy import Policy
+from app.core.verdict import verdict_schema
+
+OUTPUT_INSTRUCTIONS = """\
+Answer with one JSON object and nothing else:
+{"verdict": "violation" | "compliant" | "needs_review",
+ "findings": [{"section": <policy section id>, "passage": <passage id such as "P3">,
+   "quote": <exact words copied from that passage>, "severity": "low"|"medium"|"high"|"critical",
+   "confidence": <0.0-1.0>, "rationale": <why this breaks the section>,
+   "remediation": <how to fix the wording>}]}
+Cite only section ids from the Criteria and passage ids from the content. Copy quotes exactly.
+"violation" needs at least one finding; "compliant" has none; use "needs_review" when the content
+is ambiguous or the policy does not settle it."""
+
+
+def developer_message(policy: Policy) -> str:
+    return (
+        f"You are a compliance reviewer. Judge the content against the policy "
+        f"'{policy.title}' (id {policy.id}, version {policy.version}).\n\n"
+        f"{OUTPUT_INSTRUCTIONS}\n\n"
+        f"--- POLICY ---\n{policy.body.strip()}\n--- END OF POLICY ---\n\n"
+        f"Reminder of the output format:\n{OUTPUT_INSTRUCTIONS}"
+    )
+
+
+def user_message(passages: tuple[Passage, ...] | list[Passage]) -> str:
+    """Passages labelled with the ids the model must cite, one per line: line breaks inside a
+    passage are flattened so its text cannot pose as the start of another passage."""
+    lines = ["Content to review, one passage per line, each starting with its id in brackets:"]
+    lines.extend(f"[{p.id}] {' '.join(p.text.split())}" for p in passages)
+    return "\n".join(lines)
+
+
+def build_request(policy: Policy, passages: tuple[Passage, ...], effort: str) -> JudgeRequest:
+    return JudgeRequest(
+        effort=effort,
+        policy_text=developer_message(policy),
+        content=user_message(passages),
+        schema=verdict_schema(policy.section_ids, tuple(p.id for p in passages)),
+    )
