@@ -1,2 +1,182 @@
-def main() -> int:
-    return 0
+"""The ``safeguard-desk`` command: thin; the work is done by core, ingest and inference.
+
+Exit codes (DESIGN.md): 0 compliant, 1 violations or items needing review, 2 bad input or usage,
+3 no usable model. Errors are one line on stderr; tracebacks go to the log file only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+import time
+from pathlib import Path
+
+from app import cli_output
+from app.core.engine import EFFORTS
+from app.core.errors import SafeguardError, UsageError, exit_code, user_text
+from app.core.library import PolicyLibrary
+from app.core.paths import user_policies_dir
+from app.core.policy import Policy
+from app.core.progress import ProgressEvent
+from app.logs import setup_logging
+from app.resources import assets_dir, bundled_policies_dir
+
+log = logging.getLogger(__name__)
+DEMO_DOCUMENT = "samples/demo-investment-flyer.md"
+DEMO_POLICIES = ("fin-promo", "data-protection")
+
+
+def library() -> PolicyLibrary:
+    return PolicyLibrary([user_policies_dir(), bundled_policies_dir()])
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="safeguard-desk",
+        description="Check documents against policies with a local reasoning model.",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    check = commands.add_parser("check", help="check documents against policies")
+    check.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    check.add_argument(
+        "--policy",
+        action="append",
+        required=True,
+        metavar="ID|PATH",
+        help="a bundled/user policy id or a policy.md path (repeatable)",
+    )
+    _add_model_options(check)
+    check.add_argument(
+        "--out",
+        type=Path,
+        metavar="report.json",
+        help="write the JSON report here (several files: one report each, "
+        "named report.<document>.json)",
+    )
+    check.add_argument("--password", help="password of encrypted PDFs")
+    check.add_argument("--quiet", action="store_true", help="no progress on stderr")
+
+    extract = commands.add_parser("extract", help="show the passages the model will see")
+    extract.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    extract.add_argument("--password", help="password of encrypted PDFs")
+    extract.add_argument("--json", action="store_true", help="print JSON")
+
+    policy = commands.add_parser("policy", help="list or show policies")
+    policy_commands = policy.add_subparsers(dest="policy_command", metavar="ACTION")
+    policy_commands.add_parser("list", help="list bundled and user policies")
+    show = policy_commands.add_parser("show", help="print a policy")
+    show.add_argument("ref", metavar="ID|PATH")
+
+    demo = commands.add_parser("demo", help="a full check of a bundled sample")
+    _add_model_options(demo, default_model=None)
+    demo.add_argument("--out", type=Path, default=Path("report.json"), metavar="report.json")
+    demo.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    return parser
+
+
+def _add_model_options(parser: argparse.ArgumentParser, default_model: str | None = None) -> None:
+    parser.add_argument("--effort", choices=EFFORTS, default="medium", help="reasoning effort")
+    parser.add_argument(
+        "--model",
+        default=default_model,
+        metavar="NAME|PATH",
+        help="catalogue name (gpt-oss-safeguard-20b, smoke-gemma3-270m) or a GGUF file",
+    )
+    parser.add_argument("--n-ctx", type=int, metavar="N", help="context length in tokens")
+    parser.add_argument(
+        "--gpu-layers",
+        type=int,
+        default=0,
+        metavar="N",
+        help="layers to offload to the GPU (-1: all)",
+    )
+    parser.add_argument("--threads", type=int, default=os.cpu_count() or 1, metavar="N")
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--temperature", type=float, default=0.2)
+
+
+def main(argv: list[str] | None = None) -> int:
+    log_file = setup_logging()
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exit_:  # argparse already printed a usage line
+        return 0 if exit_.code in (0, None) else 2
+    if args.command is None:
+        print(
+            "safeguard-desk: the desktop app is not part of this build yet; use "
+            "'safeguard-desk check', 'extract', 'policy' or 'demo' (see --help)",
+            file=sys.stderr,
+        )
+        return 2
+    try:
+        return _dispatch(args)
+    except (SafeguardError, KeyboardInterrupt) as error:
+        log.info("command failed: %s", error, exc_info=True)
+        print(f"safeguard-desk: {user_text(error)}", file=sys.stderr)
+        return exit_code(error)
+    except Exception as error:  # a bug: the user gets one line, the log gets the traceback
+        log.exception("internal error")
+        where = f" ({log_file})" if log_file else ""
+        print(f"safeguard-desk: {user_text(error)}{where}", file=sys.stderr)
+        return exit_code(error)
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    from app import commands  # imports llama.cpp and pypdf: only when a command needs them
+
+    if args.command == "check":
+        policies = _policies(args.policy)
+        return commands.check(args, policies)
+    if args.command == "extract":
+        return commands.extract(args)
+    if args.command == "demo":
+        args.files = [assets_dir() / DEMO_DOCUMENT]
+        args.password = None
+        return commands.check(args, _policies(list(DEMO_POLICIES)), demo=True)
+    if args.command == "policy":
+        return _policy_command(args)
+    raise UsageError(f"unknown command {args.command}")
+
+
+def _policies(refs: list[str]) -> list[Policy]:
+    lib = library()
+    policies = [lib.resolve(ref) for ref in refs]
+    ids = [p.id for p in policies]
+    duplicates = sorted({i for i in ids if ids.count(i) > 1})
+    if duplicates:
+        raise UsageError(f"policy given twice: {', '.join(duplicates)}")
+    return policies
+
+
+def _policy_command(args: argparse.Namespace) -> int:
+    if args.policy_command == "show":
+        policy = library().resolve(args.ref)
+        print(f"{policy.id} {policy.version} — {policy.title}")
+        print(f"sha256 {policy.sha256}; sections {', '.join(policy.section_ids)}")
+        if policy.source:
+            print(f"source {policy.source}")
+        print()
+        print(policy.body, end="")
+        return 0
+    if args.policy_command == "list":
+        for policy in library().all():
+            origin = "user" if policy.path and user_policies_dir() in policy.path.parents else ""
+            print(
+                f"{policy.id:<18} {policy.version:<8} {len(policy.sections):>2} sections  "
+                f"{policy.title}" + (f"  ({origin})" if origin else "")
+            )
+        return 0
+    raise UsageError("policy needs an action: list or show ID")
+
+
+def report_progress(printer: cli_output.ProgressPrinter, stage: str, message: str = "") -> float:
+    printer(ProgressEvent(stage, 0, 0, message))
+    return time.perf_counter()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -26,7 +26,7 @@ from llama_cpp.llama_grammar import LlamaGrammar
 from app.core.engine import EngineInfo, EngineResult, JudgeRequest, TokenCallback
 from app.core.errors import ModelUnavailable, PromptTooLong
 from app.core.progress import CancelToken
-from app.inference import harmony
+from app.inference import harmony, llama_log
 from app.inference.chat_template import ChatTemplate, Message
 
 log = logging.getLogger(__name__)
@@ -63,6 +63,7 @@ class _Generation:
 class LlamaCppEngine:
     def __init__(self, settings: LlamaSettings) -> None:
         self.settings = settings
+        llama_log.install()
         try:
             self._llama = Llama(
                 model_path=str(settings.model_path),

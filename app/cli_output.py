@@ -1,0 +1,80 @@
+"""What the command line prints: progress on stderr, results on stdout."""
+
+from __future__ import annotations
+
+import sys
+import time
+from typing import TextIO
+
+from app.core.documents import Document, format_location
+from app.core.pipeline import CheckResult
+from app.core.progress import ProgressEvent
+
+
+class ProgressPrinter:
+    """A line per stage on stderr; a redrawn bar when stderr is a terminal."""
+
+    def __init__(self, stream: TextIO | None = None, quiet: bool = False) -> None:
+        self.stream = stream or sys.stderr
+        self.quiet = quiet
+        self.tty = self.stream.isatty()
+        self._last = ""
+        self._started = time.monotonic()
+
+    def __call__(self, event: ProgressEvent) -> None:
+        if self.quiet:
+            return
+        elapsed = time.monotonic() - self._started
+        if event.total:
+            width = 20
+            filled = int(width * event.done / event.total)
+            bar = f"[{'#' * filled}{'.' * (width - filled)}] {event.done}/{event.total}"
+        else:
+            bar = ""
+        line = f"{event.stage:<18} {bar} {event.message}".rstrip()
+        if self.tty:
+            self.stream.write(f"\r\x1b[2K{line}  {elapsed:5.1f}s")
+            self.stream.flush()
+        elif line != self._last:
+            self.stream.write(f"{line} ({elapsed:.1f}s)\n")
+        self._last = line
+
+    def done(self) -> None:
+        if self.tty and not self.quiet and self._last:
+            self.stream.write("\n")
+            self.stream.flush()
+
+
+def print_passages(document: Document, out: TextIO) -> None:
+    out.write(
+        f"# {document.path}  ({document.media_type}, {document.pages} page(s), "
+        f"{len(document.passages)} passages, sha256 {document.sha256[:12]}…)\n"
+    )
+    for warning in document.warnings:
+        out.write(f"# warning: {warning}\n")
+    for passage in document.passages:
+        text = " ".join(passage.text.split())
+        out.write(f"{passage.id}\t{format_location(passage.location)}\t{text}\n")
+
+
+def print_result(result: CheckResult, out: TextIO, notice: str = "") -> None:
+    if notice:
+        out.write(f"{notice}\n")
+    findings = result.findings
+    unverified = sum(1 for f in findings if not f.quote_verified)
+    out.write(
+        f"{result.document.path}: {result.verdict.upper()}, {len(findings)} finding(s)"
+        + (f", {unverified} unverified" if unverified else "")
+        + "\n"
+    )
+    for policy_result in result.policy_results:
+        if policy_result.indeterminate:
+            out.write(f"  {policy_result.policy.id}: needs review: {policy_result.indeterminate}\n")
+    for checked in findings:
+        f = checked.finding
+        where = format_location(checked.location) or "unknown place"
+        flag = "" if checked.quote_verified else f"  [UNVERIFIED: {checked.problem}]"
+        out.write(
+            f"  [{f.severity}] {checked.policy} {f.section} {f.passage} ({where}): "
+            f'"{" ".join(f.quote.split())[:120]}"{flag}\n'
+        )

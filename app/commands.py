@@ -1,0 +1,130 @@
+"""The heavier CLI commands (they load pypdf, python-docx and llama.cpp)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import time
+from pathlib import Path
+
+from app import cli_output
+from app.core.documents import Document
+from app.core.errors import DocumentError, ModelUnavailable, user_text
+from app.core.pipeline import check_document
+from app.core.policy import Policy
+from app.core.progress import CancelToken, ProgressEvent
+from app.ingest import read_document
+from app.models.catalogue import (
+    DEFAULT_MODEL,
+    SMOKE_MODEL,
+    SMOKE_NOTICE,
+    ModelRef,
+    file_sha256,
+    resolve_model,
+)
+from app.report.json_report import build_report, write_json
+
+log = logging.getLogger(__name__)
+
+
+def extract(args: argparse.Namespace) -> int:
+    worst = 0
+    documents = []
+    for path in args.files:
+        try:
+            documents.append(read_document(path, args.password))
+        except DocumentError as error:
+            print(f"safeguard-desk: {user_text(error)}", file=sys.stderr)
+            worst = 2
+    if args.json:
+        json.dump(
+            [d.to_json() | {"warnings": list(d.warnings)} for d in documents],
+            sys.stdout,
+            ensure_ascii=False,
+            indent=2,
+        )
+        sys.stdout.write("\n")
+    else:
+        for document in documents:
+            cli_output.print_passages(document, sys.stdout)
+    return worst
+
+
+def check(args: argparse.Namespace, policies: list[Policy], *, demo: bool = False) -> int:
+    printer = cli_output.ProgressPrinter(quiet=args.quiet)
+    model = _model_for(args, demo)
+    notice = SMOKE_NOTICE if model.smoke else ""
+    engine = None
+    worst = 0
+    for number, path in enumerate(args.files, start=1):
+        started = time.perf_counter()
+        printer(ProgressEvent("reading", number - 1, len(args.files), str(path)))
+        try:
+            document = read_document(path, args.password)
+        except DocumentError as error:
+            printer.done()
+            print(f"safeguard-desk: {user_text(error)}", file=sys.stderr)
+            worst = 2
+            continue
+        ingest_s = time.perf_counter() - started
+        if engine is None:
+            printer(ProgressEvent("loading model", 0, 0, model.name))
+            engine = _load_engine(model, args)
+        result = check_document(
+            document, policies, engine, effort=args.effort, progress=printer, cancel=CancelToken()
+        )
+        report = build_report(
+            result, engine.info, timings={"ingest_s": ingest_s, **result.timings}, notice=notice
+        )
+        out = _report_path(args.out, document, len(args.files))
+        if out is not None:
+            printer(ProgressEvent("writing report", 0, 0, str(out)))
+            write_json(report, out)
+        printer.done()
+        cli_output.print_result(result, sys.stdout, notice)
+        for warning in document.warnings:
+            print(f"  warning: {warning}")
+        if out is not None:
+            print(f"  report: {out}")
+        worst = max(worst, 0 if result.verdict == "compliant" else 1)
+    return worst
+
+
+def _model_for(args: argparse.Namespace, demo: bool) -> ModelRef:
+    if demo and args.model is None:
+        try:
+            return resolve_model(DEFAULT_MODEL)
+        except ModelUnavailable:
+            print(
+                f"safeguard-desk: {DEFAULT_MODEL} is not installed; the demo uses the "
+                f"smoke-test model {SMOKE_MODEL}, whose verdicts are meaningless",
+                file=sys.stderr,
+            )
+            return resolve_model(SMOKE_MODEL)
+    return resolve_model(args.model)
+
+
+def _load_engine(model: ModelRef, args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from app.inference.llama_engine import LlamaCppEngine, LlamaSettings
+
+    return LlamaCppEngine(
+        LlamaSettings(
+            model_path=model.path,
+            name=model.name,
+            file_sha256=file_sha256(model.path),
+            n_ctx=args.n_ctx or model.n_ctx,
+            n_gpu_layers=args.gpu_layers,
+            n_threads=args.threads,
+            seed=args.seed,
+            temperature=args.temperature,
+            chat_format=model.chat_format,
+        )
+    )
+
+
+def _report_path(out: Path | None, document: Document, count: int) -> Path | None:
+    if out is None or count == 1:
+        return out
+    return out.with_name(f"{out.stem}.{document.path.stem}{out.suffix or '.json'}")

