@@ -3,6 +3,7 @@
 A finding is verified when its section exists in the policy, its passage exists in the document,
 and its quote appears in that passage. The comparison ignores case, runs of whitespace, and the
 difference between typographic and straight quote marks and dashes; nothing else is forgiven.
+The quote must also start and end on word boundaries: "no" is not found in "Northwind".
 """
 
 from __future__ import annotations
@@ -73,5 +74,17 @@ def check_citation(finding: Finding, policy: Policy, document: Document) -> Cita
     return CitationCheck(
         section_exists=policy.section(finding.section) is not None,
         passage_exists=passage is not None,
-        quote_found=bool(quote) and passage is not None and quote in normalise(passage.text),
+        quote_found=passage is not None and quote_in(quote, normalise(passage.text)),
     )
+
+
+def quote_in(quote: str, text: str) -> bool:
+    """Both arguments normalised. Word characters at the quote's edges must not continue."""
+    if not quote:
+        return False
+    pattern = re.escape(quote)
+    if quote[0].isalnum():
+        pattern = r"(?<!\w)" + pattern
+    if quote[-1].isalnum():
+        pattern += r"(?!\w)"
+    return re.search(pattern, text) is not None

@@ -8,7 +8,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
-from app.core.citations import check_citation
+from app.core.citations import check_citation, normalise
 from app.core.documents import Document, Location, Passage, format_location
 from app.core.engine import EFFORTS, Engine, EngineResult, TokenCallback
 from app.core.errors import PromptTooLong, UsageError
@@ -150,6 +150,7 @@ def _validate(
     verdicts: list[str] = []
     findings: list[CheckedFinding] = []
     problems: list[str] = []
+    seen: set[tuple[str, str, str]] = set()
     for output in outputs:
         try:
             parsed = parse_verdict(output.final)
@@ -166,6 +167,10 @@ def _validate(
             verdict = "needs_review"
         verdicts.append(verdict)
         for finding in parsed.findings:
+            key = (finding.section, finding.passage, normalise(finding.quote))
+            if key in seen:
+                continue  # the same citation twice: a model repeating itself
+            seen.add(key)
             check = check_citation(finding, policy, document)
             passage = document.passage(finding.passage)
             findings.append(

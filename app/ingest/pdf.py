@@ -8,8 +8,8 @@ import statistics
 from pathlib import Path
 from typing import Any
 
-from pypdf import PdfReader
-from pypdf.errors import FileNotDecryptedError, PdfReadError, PyPdfError
+from pypdf import PasswordType, PdfReader
+from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError, PyPdfError
 
 from app.core.documents import Document, Location, number_passages
 from app.core.errors import CorruptDocument, NoTextLayer, PasswordRequired
@@ -21,6 +21,7 @@ _SENTENCE_END = (".", "!", "?", ":", ";", "。", "！", "？")
 # pypdf raises these (and more) on damaged files; all mean "cannot be read as a PDF".
 _PARSE_ERRORS = (
     PyPdfError,
+    DependencyError,  # a filter pypdf cannot decode here (JBIG2 needs a missing binary)
     ValueError,
     KeyError,
     TypeError,
@@ -35,8 +36,7 @@ _PARSE_ERRORS = (
 
 def read_pdf(path: Path, data: bytes, sha256: str, password: str | None) -> Document:
     try:
-        reader = PdfReader(io.BytesIO(data), strict=False)
-        _unlock(reader, path, password)
+        reader = _open(path, data, password)
         page_count = len(reader.pages)
     except (PasswordRequired, CorruptDocument):
         raise
@@ -64,22 +64,28 @@ def read_pdf(path: Path, data: bytes, sha256: str, password: str | None) -> Docu
             raise NoTextLayer(
                 "no text layer (scanned?) — OCR is not part of this offline tool", path=path
             )
+        if warnings:
+            raise NoTextLayer(f"no readable text: {'; '.join(warnings)}", path=path)
         raise NoTextLayer("contains no text", path=path)
     return Document(path, sha256, "application/pdf", page_count, passages, tuple(warnings))
 
 
-def _unlock(reader: PdfReader, path: Path, password: str | None) -> None:
+def _open(path: Path, data: bytes, password: str | None) -> PdfReader:
+    reader = PdfReader(io.BytesIO(data), strict=False)
     if not reader.is_encrypted:
-        return
+        return reader
     try:
         # Many PDFs are encrypted only to restrict printing or copying: their user password is
-        # empty and they must open without asking.
-        if reader.decrypt(""):
-            return
+        # empty and they open without asking, as in any viewer. An empty *owner* password does
+        # not count: viewers still ask for the user password.
+        if reader.decrypt("") == PasswordType.USER_PASSWORD:
+            return reader
         if password is None:
             raise PasswordRequired("password required (encrypted PDF); use --password", path=path)
+        reader = PdfReader(io.BytesIO(data), strict=False)
         if not reader.decrypt(password):
             raise PasswordRequired("wrong password for this encrypted PDF", path=path)
+        return reader
     except NotImplementedError as error:
         raise CorruptDocument(f"unsupported PDF encryption ({error})", path=path) from None
     except FileNotDecryptedError:

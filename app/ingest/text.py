@@ -25,6 +25,9 @@ def decode_text(data: bytes, path: Path) -> tuple[str, str]:
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             return data.decode(encoding, errors="replace"), encoding
+    utf16 = _bomless_utf16(data)  # before UTF-8: UTF-16 ASCII is valid UTF-8 full of NULs
+    if utf16:
+        return data.decode(utf16, errors="replace"), utf16
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
@@ -33,6 +36,21 @@ def decode_text(data: bytes, path: Path) -> tuple[str, str]:
     if best is None:
         raise CorruptDocument("binary data, not text in any known encoding", path=path)
     return str(best), best.encoding
+
+
+def _bomless_utf16(data: bytes) -> str | None:
+    """UTF-16 without a BOM shows as NUL bytes in every other position (for mostly-Latin text);
+    charset detectors often call it binary."""
+    sample = data[:4096]
+    if len(sample) < 8:
+        return None
+    even_nuls = sample[0::2].count(0) / len(sample[0::2])
+    odd_nuls = sample[1::2].count(0) / len(sample[1::2])
+    if odd_nuls > 0.3 and even_nuls < 0.05:
+        return "utf-16-le"
+    if even_nuls > 0.3 and odd_nuls < 0.05:
+        return "utf-16-be"
+    return None
 
 
 def read_text(path: Path, data: bytes, sha256: str, media_type: str) -> Document:

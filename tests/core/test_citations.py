@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from app.core.citations import check_citation, normalise
+from app.core.documents import Document, Passage
+from app.core.policy import parse_policy
+from app.core.verdict import Finding
+from tests.core.test_policy import GOOD
+
+POLICY = parse_policy(GOOD)
+DOCUMENT = Document(
+    Path("d.txt"),
+    "0" * 64,
+    "text/plain",
+    1,
+    (
+        Passage("P1", "Northwind offers a “guaranteed”   12%\nreturn — risk-free.", {"line": 1}),
+        Passage("P2", "No risk warning here.", {"line": 3}),
+    ),
+)
+
+
+def finding(section: str = "HR-1", passage: str = "P1", quote: str = "") -> Finding:
+    return Finding(section, passage, quote, "high", 0.9, "why", "fix")
+
+
+@pytest.mark.parametrize(
+    "quote",
+    [
+        'offers a "guaranteed" 12% return - risk-free',  # straight quotes, hyphen, one space
+        "GUARANTEED",
+        "12% return",
+    ],
+)
+def test_quote_found_despite_typography_case_and_whitespace(quote: str) -> None:
+    assert check_citation(finding(quote=quote), POLICY, DOCUMENT).verified
+
+
+@pytest.mark.parametrize(
+    ("found", "problem"),
+    [
+        (finding(section="HR-9", quote="guaranteed"), "section does not exist"),
+        (finding(passage="P7", quote="guaranteed"), "passage does not exist"),
+        (finding(quote="guaranteed 15%"), "not in the cited passage"),
+        (finding(quote="No risk warning"), "not in the cited passage"),  # it is in P2
+        (finding(quote="no"), "not in the cited passage"),  # only inside "Northwind"
+        (finding(quote=""), "not in the cited passage"),
+    ],
+)
+def test_unverifiable_citations(found: Finding, problem: str) -> None:
+    check = check_citation(found, POLICY, DOCUMENT)
+    assert not check.verified
+    assert problem in check.problem
+
+
+def test_normalise() -> None:
+    assert normalise("  A\u00a0“B”\t—\nc ") == 'a "b" - c'

@@ -1,0 +1,157 @@
+"""The pipeline with the scripted engine: exact assertions on validation and aggregation."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from app.core.documents import Document, Passage
+from app.core.errors import Cancelled, PromptTooLong, UsageError
+from app.core.pipeline import check_document
+from app.core.policy import parse_policy
+from app.core.progress import CancelToken, ProgressEvent
+from app.inference.scripted import Recording, ScriptedEngine
+from tests.core.test_policy import GOOD
+
+POLICY = parse_policy(GOOD)
+DOCUMENT = Document(
+    Path("draft.txt"),
+    "a" * 64,
+    "text/plain",
+    1,
+    (
+        Passage("P1", "We promise a guaranteed return.", {"line": 1}),
+        Passage("P2", "Contact us.", {"line": 3}),
+    ),
+)
+
+
+def finding(**overrides: object) -> dict[str, object]:
+    base = {
+        "section": "HR-1",
+        "passage": "P1",
+        "quote": "guaranteed return",
+        "severity": "high",
+        "confidence": 0.8,
+        "rationale": "a promise",
+        "remediation": "drop it",
+    }
+    return base | overrides
+
+
+def engine(*finals: object, analysis: str = "thinking") -> ScriptedEngine:
+    return ScriptedEngine(
+        Recording(analysis, f if isinstance(f, str) else json.dumps(f)) for f in finals
+    )
+
+
+def test_violation_with_verified_and_unverified_findings() -> None:
+    scripted = engine(
+        {"verdict": "violation", "findings": [finding(), finding(passage="P2", section="HR-2")]}
+    )
+    result = check_document(DOCUMENT, [POLICY], scripted, effort="high")
+    assert result.verdict == "violation"
+    first, second = result.findings
+    assert (first.quote_verified, first.location, first.problem) == (True, {"line": 1}, "")
+    assert second.quote_verified is False
+    assert second.location == {"line": 3}
+    assert second.problem == "the quoted words are not in the cited passage"
+    (policy_result,) = result.policy_results
+    assert policy_result.reasoning == "thinking"
+    assert policy_result.indeterminate == ""
+    (request,) = scripted.requests
+    assert request.effort == "high"
+    assert "[P1] We promise a guaranteed return." in request.content
+    assert "## HR-1 First rule" in request.policy_text
+
+
+def test_duplicate_findings_are_merged() -> None:
+    scripted = engine(
+        {"verdict": "violation", "findings": [finding(), finding(quote="Guaranteed  RETURN")]}
+    )
+    assert len(check_document(DOCUMENT, [POLICY], scripted).findings) == 1
+
+
+def test_unparseable_answer_becomes_needs_review_with_raw_text_kept() -> None:
+    result = check_document(DOCUMENT, [POLICY], engine('{"verdict": "viol'))
+    assert result.verdict == "needs_review"
+    (policy_result,) = result.policy_results
+    assert policy_result.raw_final == '{"verdict": "viol'
+    assert "not a valid verdict" in policy_result.indeterminate
+
+
+@pytest.mark.parametrize(
+    ("answer", "problem"),
+    [
+        ({"verdict": "violation", "findings": []}, "cited nothing"),
+        ({"verdict": "compliant", "findings": [finding()]}, "listed findings"),
+    ],
+)
+def test_inconsistent_answers_need_review(answer: dict[str, object], problem: str) -> None:
+    result = check_document(DOCUMENT, [POLICY], engine(answer))
+    assert result.verdict == "needs_review"
+    assert problem in result.policy_results[0].indeterminate
+
+
+def test_worst_verdict_wins_across_policies() -> None:
+    other = parse_policy(GOOD.replace("id: house-rule", "id: other-rule"))
+    scripted = engine(
+        {"verdict": "compliant", "findings": []}, {"verdict": "needs_review", "findings": []}
+    )
+    result = check_document(DOCUMENT, [POLICY, other], scripted)
+    assert [r.verdict for r in result.policy_results] == ["compliant", "needs_review"]
+    assert result.verdict == "needs_review"
+    assert (
+        check_document(DOCUMENT, [POLICY], engine({"verdict": "compliant", "findings": []})).verdict
+        == "compliant"
+    )
+
+
+def test_progress_is_reported_per_stage() -> None:
+    events: list[ProgressEvent] = []
+    check_document(
+        DOCUMENT, [POLICY], engine({"verdict": "compliant", "findings": []}), progress=events.append
+    )
+    stages = [e.stage for e in events]
+    assert stages[0] == "reasoning" and "checking citations" in stages
+    assert events[-1].done == events[-1].total == 1
+
+
+def test_cancel_stops_before_the_engine_runs() -> None:
+    token = CancelToken()
+    token.cancel()
+    scripted = engine({"verdict": "compliant", "findings": []})
+    with pytest.raises(Cancelled):
+        check_document(DOCUMENT, [POLICY], scripted, cancel=token)
+    assert scripted.requests == []
+
+
+def test_bad_effort_is_a_usage_error() -> None:
+    with pytest.raises(UsageError, match="effort"):
+        check_document(
+            DOCUMENT, [POLICY], engine({"verdict": "compliant", "findings": []}), effort="extreme"
+        )
+
+
+def test_long_documents_are_split_into_windows_that_fit() -> None:
+    passages = tuple(Passage(f"P{i}", "word " * 200, {"line": i}) for i in range(1, 11))
+    long_document = Document(Path("long.txt"), "b" * 64, "text/plain", 1, passages)
+    scripted = ScriptedEngine(
+        [Recording("", '{"verdict": "compliant", "findings": []}')], n_ctx=2048 + 900
+    )
+    result = check_document(long_document, [POLICY], scripted, answer_budget=2048)
+    windows = [r.content for r in scripted.requests]
+    assert len(windows) > 1
+    seen = [line.split("]")[0] + "]" for w in windows for line in w.splitlines()[1:]]
+    assert seen == [f"[P{i}]" for i in range(1, 11)]  # every passage exactly once, in order
+    assert result.verdict == "compliant"
+
+
+def test_a_passage_that_cannot_fit_is_refused_politely() -> None:
+    passages = (Passage("P1", "word " * 5000, {"page": 2}),)
+    document = Document(Path("huge.pdf"), "c" * 64, "application/pdf", 2, passages)
+    scripted = ScriptedEngine([Recording("", "{}")], n_ctx=4096)
+    with pytest.raises(PromptTooLong, match=r"huge.pdf: passage P1 \(page 2\)"):
+        check_document(document, [POLICY], scripted)
