@@ -233,9 +233,16 @@ class LlamaCppEngine:
         stop_after: Callable[[int], bool],
     ) -> _Generation:
         cancel.raise_if_cancelled()
-        evaluated = len(prompt) - self._cached_prefix(prompt)
         if max_tokens <= 0:
             return _Generation([], 0, None)
+        cached = self._common_prefix(prompt)
+        evaluated = len(prompt) - min(cached, len(prompt) - 1)
+        if cached < len(prompt) - 1:
+            # Evaluate all but the last token here, so that the last one is always decoded on
+            # its own, as llama-cpp-python does when the whole prompt is already cached: the
+            # logits then do not depend on the cache, and a cached run repeats a fresh one.
+            self._llama.n_tokens = cached
+            self._llama.eval(prompt[cached:-1])
         s = self.settings
         self._llama.set_seed(s.seed)
         tokens: list[int] = []
@@ -259,15 +266,15 @@ class LlamaCppEngine:
                 break
         return _Generation(tokens, evaluated, None)
 
-    def _cached_prefix(self, prompt: list[int]) -> int:
-        """How many leading prompt tokens llama.cpp will re-use (mirrors Llama.generate)."""
+    def _common_prefix(self, prompt: list[int]) -> int:
+        """How many leading prompt tokens are already evaluated in the context."""
         cached = self._llama._input_ids[: self._llama.n_tokens]
         same = 0
         for a, b in zip(cached, prompt, strict=False):
             if a != b:
                 break
             same += 1
-        return same - 1 if same == len(prompt) and same > 0 else same
+        return same
 
     def _piece(self, token: int) -> str:
         return self._text([token])
