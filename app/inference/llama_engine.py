@@ -106,10 +106,6 @@ class LlamaCppEngine:
     def count_tokens(self, request: JudgeRequest) -> int:
         return len(self.prompt_ids(request))
 
-    def tokenize_text(self, text: str) -> list[int]:
-        """Plain text to ids, as content is tokenized (special tokens not recognised)."""
-        return list(self._llama.tokenize(text.encode("utf-8"), add_bos=False, special=False))
-
     # -- judging -------------------------------------------------------------------------------
     def judge(
         self, request: JudgeRequest, cancel: CancelToken, on_text: TokenCallback | None = None
