@@ -114,6 +114,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         return _dispatch(args)
+    except BrokenPipeError:  # the reader went away (`| head`): stop quietly, as shell tools do
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
     except (SafeguardError, KeyboardInterrupt) as error:
         log.info("command failed: %s", error, exc_info=True)
         print(f"safeguard-desk: {user_text(error)}", file=sys.stderr)

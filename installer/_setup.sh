@@ -14,11 +14,15 @@ SG_PYTHON="${PYTHON:-python3}"
 SG_LLAMA_VERSION="0.3.36"
 
 sg_llama_flags() {
+    # SAFEGUARD_CMAKE_EXTRA adds flags, e.g. -DCMAKE_CUDA_ARCHITECTURES=native to compile CUDA
+    # kernels only for this machine's GPU (minutes instead of much longer for every GPU family).
+    local base
     case "${SAFEGUARD_GPU:-}" in
-        cuda) echo "-DGGML_CUDA=on -DLLAVA_BUILD=OFF" ;;
-        ""|cpu) echo "-DGGML_NATIVE=OFF -DLLAVA_BUILD=OFF" ;;
+        cuda) base="-DGGML_CUDA=on -DLLAVA_BUILD=OFF" ;;
+        ""|cpu) base="-DGGML_NATIVE=OFF -DLLAVA_BUILD=OFF" ;;
         *) echo "installer: SAFEGUARD_GPU must be 'cuda' or 'cpu', not '${SAFEGUARD_GPU}'" >&2; return 2 ;;
     esac
+    echo "$base${SAFEGUARD_CMAKE_EXTRA:+ $SAFEGUARD_CMAKE_EXTRA}"
 }
 
 sg_hash() { "$SG_PYTHON" -c 'import hashlib,sys; print(hashlib.sha256(sys.argv[1].encode()).hexdigest()[:12])' "$1"; }
@@ -44,8 +48,9 @@ sg_llama_wheel() {
 sg_ensure_venv() {
     # $1: the extras to install ("smoke" or "dev").
     local extras="$1" stamp want wheel
-    want="$(sg_hash "$(cat "$SG_ROOT/pyproject.toml") $extras $(sg_llama_flags)")"
-    stamp="$SG_VENV/.safeguard-stamp"
+    sg_llama_flags >/dev/null || exit 2
+    want="$(sg_hash "$(cat "$SG_ROOT/pyproject.toml") $(sg_llama_flags)")"
+    stamp="$SG_VENV/.safeguard-stamp-$extras"
     if [ -x "$SG_VENV/bin/python" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$want" ]; then
         return 0
     fi
@@ -58,4 +63,6 @@ sg_ensure_venv() {
     "$SG_VENV/bin/python" -m pip install -q "$wheel" >&2
     "$SG_VENV/bin/python" -m pip install -q -e "$SG_ROOT[$extras]" >&2
     echo "$want" > "$stamp"
+    # dev includes everything smoke has, so run.sh need not reinstall after test.sh
+    if [ "$extras" = dev ]; then echo "$want" > "$SG_VENV/.safeguard-stamp-smoke"; fi
 }

@@ -243,3 +243,16 @@ def test_internal_errors_are_one_line_and_logged(
     assert err.count("\n") == 1 and "internal error (RuntimeError)" in err
     log = (isolated_home / "logs" / "safeguard-desk.log").read_text(encoding="utf-8")
     assert "Traceback" in log and "boom" in log
+
+
+def test_a_closed_pipe_is_not_an_error() -> None:
+    result = subprocess.run(
+        f"'{sys.executable}' -m app.cli policy list | head -n 1",
+        shell=True,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.stdout.count("\n") == 1
+    assert "internal error" not in result.stderr and "Traceback" not in result.stderr
