@@ -13,7 +13,7 @@ import sys
 import time
 from pathlib import Path
 
-from app import cli_output
+from app import cli_model, cli_output
 from app.core.engine import EFFORTS
 from app.core.errors import SafeguardError, UsageError, exit_code, user_text
 from app.core.library import PolicyLibrary
@@ -69,6 +69,8 @@ def build_parser() -> argparse.ArgumentParser:
     policy_commands.add_parser("list", help="list bundled and user policies")
     show = policy_commands.add_parser("show", help="print a policy")
     show.add_argument("ref", metavar="ID|PATH")
+
+    cli_model.add_parser(commands)
 
     demo = commands.add_parser("demo", help="a full check of a bundled sample")
     _add_model_options(demo, default_model=None)
@@ -142,6 +144,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         return commands.check(args, _policies(list(DEMO_POLICIES)), demo=True)
     if args.command == "policy":
         return _policy_command(args)
+    if args.command == "model":
+        return cli_model.run(args)
     raise UsageError(f"unknown command {args.command}")
 
 

@@ -19,6 +19,8 @@ class ProgressPrinter:
         self.quiet = quiet
         self.tty = self.stream.isatty()
         self._last = ""
+        self._stage = ""
+        self._printed_at = 0.0
         self._started = time.monotonic()
 
     def __call__(self, event: ProgressEvent) -> None:
@@ -35,9 +37,22 @@ class ProgressPrinter:
         if self.tty:
             self.stream.write(f"\r\x1b[2K{line}  {elapsed:5.1f}s")
             self.stream.flush()
-        elif line != self._last:
+        elif self._worth_a_line(event, line, elapsed):
             self.stream.write(f"{line} ({elapsed:.1f}s)\n")
+            self._printed_at = elapsed
         self._last = line
+        self._stage = event.stage
+
+    def _worth_a_line(self, event: ProgressEvent, line: str, elapsed: float) -> bool:
+        """In a log file: a line per stage, then one every few seconds, and the last one."""
+        if line == self._last:
+            return False
+        return (
+            event.stage != self._stage
+            or elapsed - self._printed_at >= 5
+            or (event.total > 0 and event.done >= event.total)
+            or event.total == 0
+        )
 
     def done(self) -> None:
         if self.tty and not self.quiet and self._last:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 import time
 from pathlib import Path
@@ -24,6 +25,8 @@ from app.models.catalogue import (
     file_sha256,
     resolve_model,
 )
+from app.models.fit import ModelShape, detect_gpu, estimate
+from app.models.gguf_header import read_header
 from app.report.json_report import build_report, write_json
 
 log = logging.getLogger(__name__)
@@ -71,7 +74,7 @@ def check(args: argparse.Namespace, policies: list[Policy], *, demo: bool = Fals
         ingest_s = time.perf_counter() - started
         if engine is None:
             printer(ProgressEvent("loading model", 0, 0, model.name))
-            engine = _load_engine(model, args)
+            engine = _load_engine(model, args, args.quiet)
         result = check_document(
             document, policies, engine, effort=args.effort, progress=printer, cancel=CancelToken()
         )
@@ -106,16 +109,28 @@ def _model_for(args: argparse.Namespace, demo: bool) -> ModelRef:
     return resolve_model(args.model)
 
 
-def _load_engine(model: ModelRef, args: argparse.Namespace):  # type: ignore[no-untyped-def]
+def _load_engine(model: ModelRef, args: argparse.Namespace, quiet: bool):  # type: ignore[no-untyped-def]
     from app.inference.llama_engine import LlamaCppEngine, LlamaSettings
 
+    # Checks never talk to the hub: everything they need is on disk.
+    os.environ["HF_HUB_OFFLINE"] = "1"
+    shape = ModelShape.from_gguf(read_header(model.path))
+    fit = estimate(
+        shape,
+        n_ctx=args.n_ctx,
+        default_ctx=model.n_ctx,
+        gpu=detect_gpu(),
+        n_gpu_layers=args.gpu_layers,
+    )
+    if not quiet:
+        print(f"{model.name}: {fit.summary()}", file=sys.stderr)
     return LlamaCppEngine(
         LlamaSettings(
             model_path=model.path,
             name=model.name,
             file_sha256=file_sha256(model.path),
-            n_ctx=args.n_ctx or model.n_ctx,
-            n_gpu_layers=args.gpu_layers,
+            n_ctx=fit.n_ctx,
+            n_gpu_layers=fit.n_gpu_layers,
             n_threads=args.threads,
             seed=args.seed,
             temperature=args.temperature,

@@ -10,6 +10,7 @@
     │   ├── PolicyError             a policy file is malformed or unknown
     │   └── UsageError              command-line arguments that make no sense together
     ├── ModelUnavailable            no usable model (CLI exit 3)
+    │   └── DownloadFailed              the hub refused, failed or could not be reached
     ├── EngineError                 the engine failed while running
     │   └── PromptTooLong           the prompt cannot fit the context window
     └── Cancelled                   the user cancelled long work
@@ -68,6 +69,10 @@ class UsageError(InputError):
 
 class ModelUnavailable(SafeguardError):
     exit_code = 3
+
+
+class DownloadFailed(ModelUnavailable):
+    pass
 
 
 class EngineError(SafeguardError):

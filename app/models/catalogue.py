@@ -7,6 +7,7 @@ import contextlib
 import hashlib
 import importlib
 import json
+import os
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -14,6 +15,7 @@ from typing import Any
 
 from app.core.errors import ModelUnavailable
 from app.core.paths import models_dir
+from app.models.installed import load_installed
 
 DEFAULT_MODEL = "gpt-oss-safeguard-20b"
 SMOKE_MODEL = "smoke-gemma3-270m"
@@ -33,8 +35,18 @@ class ModelRef:
 
 
 def catalogue() -> dict[str, dict[str, Any]]:
+    """The bundled catalogue, with entries from ``$SAFEGUARD_CATALOGUE`` (a JSON file of the same
+    shape) added or replacing bundled ones: a mirror or a renamed upstream file needs no code."""
     text = resources.files("app.models").joinpath("catalogue.json").read_text(encoding="utf-8")
     data: dict[str, dict[str, Any]] = json.loads(text)
+    override = os.environ.get("SAFEGUARD_CATALOGUE")
+    if override:
+        try:
+            data.update(json.loads(Path(override).read_text(encoding="utf-8")))
+        except (OSError, ValueError) as error:
+            raise ModelUnavailable(
+                f"cannot read the catalogue override: {error}", path=override
+            ) from None
     return data
 
 
@@ -52,6 +64,9 @@ def resolve_model(ref: str | None) -> ModelRef:
             n_ctx=int(entry.get("n_ctx", 8192)),
             chat_format=entry.get("chat_format"),
         )
+    installed = load_installed(ref)
+    if installed is not None and installed.path.is_file():
+        return ModelRef(ref, installed.path, False, 8192, None)
     path = Path(ref).expanduser()
     if path.is_file():
         with path.open("rb") as handle:
@@ -73,7 +88,8 @@ def _installed_path(name: str, entry: dict[str, Any]) -> Path:
                 "(./installer/run.sh does this)"
             ) from None
         return Path(module.assemble())
-    path = models_dir() / name / str(entry["filename"])
+    installed = load_installed(name)
+    path = installed.path if installed else models_dir() / name / str(entry["filename"])
     if not path.is_file():
         raise ModelUnavailable(
             f"model '{name}' is not installed (looked for {path}); download it with "

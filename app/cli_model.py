@@ -1,0 +1,150 @@
+"""``safeguard-desk model …``: list, download, import, verify, remove, token."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+
+from app.cli_output import ProgressPrinter
+from app.core.errors import ModelUnavailable, UsageError
+from app.models import installed
+from app.models.catalogue import DEFAULT_MODEL, catalogue
+from app.models.fit import ModelShape, detect_gpu, estimate
+from app.models.secrets import clear_token, get_token, set_token
+
+
+def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    model = commands.add_parser("model", help="download, import, verify and remove models")
+    actions = model.add_subparsers(dest="model_command", metavar="ACTION")
+    actions.add_parser("list", help="catalogue and installed models, with a fit estimate")
+    download = actions.add_parser("download", help="download a catalogue model once")
+    download.add_argument("name", nargs="?", default=DEFAULT_MODEL)
+    download.add_argument("--endpoint", help="hub or mirror URL (default: $HF_ENDPOINT or the hub)")
+    download.add_argument("--timeout", type=float, default=15.0, help="network timeout, seconds")
+    download.add_argument("--quiet", action="store_true")
+    imported = actions.add_parser("import", help="install a GGUF file (from a USB stick, say)")
+    imported.add_argument("file")
+    imported.add_argument(
+        "--name", help="name to install it under (default: catalogue match or the file name)"
+    )
+    imported.add_argument("--quiet", action="store_true")
+    verify = actions.add_parser("verify", help="re-hash an installed model")
+    verify.add_argument("name", nargs="?", default=DEFAULT_MODEL)
+    remove = actions.add_parser("remove", help="delete an installed model")
+    remove.add_argument("name")
+    token = actions.add_parser("token", help="store a hub access token (read from stdin)")
+    token.add_argument("--clear", action="store_true", help="forget the stored token")
+
+
+def run(args: argparse.Namespace) -> int:
+    action = args.model_command
+    if action == "list":
+        return _list()
+    if action == "download":
+        return _download(args)
+    if action == "import":
+        return _import(args)
+    if action == "verify":
+        item = installed.verify(args.name, ProgressPrinter())
+        print(f"{item.name}: OK, sha256 {item.sha256}")
+        return 0
+    if action == "remove":
+        if catalogue().get(args.name, {}).get("python_package"):
+            raise UsageError(f"'{args.name}' comes from a Python package; uninstall it with pip")
+        print(f"removed {installed.remove(args.name)}")
+        return 0
+    if action == "token":
+        return _token(args)
+    raise UsageError("model needs an action: list, download, import, verify, remove or token")
+
+
+def _list() -> int:
+    gpu = detect_gpu()
+    entries = catalogue()
+    present = {item.name: item for item in installed.list_installed()}
+    for name, entry in entries.items():
+        if entry.get("python_package"):
+            state = "from Python package " + str(entry["python_package"])
+        elif name in present:
+            state = f"installed ({present[name].size / 2**30:.2f} GiB)"
+        else:
+            state = f"not installed (about {entry['approx_bytes'] / 2**30:.1f} GiB to download)"
+        print(f"{name:<24} {state}")
+        if "shape" in entry:
+            fit = estimate(
+                ModelShape.from_catalogue(entry), default_ctx=entry.get("n_ctx", 8192), gpu=gpu
+            )
+            print(f"{'':<24} {fit.summary()}")
+    for name, item in present.items():
+        if name not in entries:
+            print(
+                f"{name:<24} imported: {item.architecture}, {item.parameters / 1e9:.2f} B "
+                f"parameters, {item.quantization} ({item.size / 2**30:.2f} GiB)"
+            )
+    return 0
+
+
+def _download(args: argparse.Namespace) -> int:
+    from app.models.download import download
+
+    entry = catalogue().get(args.name)
+    if entry is None or "repo_id" not in entry:
+        raise ModelUnavailable(f"'{args.name}' is not a downloadable catalogue model")
+    if "shape" in entry:
+        fit = estimate(
+            ModelShape.from_catalogue(entry), default_ctx=entry.get("n_ctx", 8192), gpu=detect_gpu()
+        )
+        print(f"{args.name}: {fit.summary()}", file=sys.stderr)
+    printer = ProgressPrinter(quiet=args.quiet)
+    try:
+        item = download(
+            args.name,
+            entry,
+            endpoint=args.endpoint,
+            token=get_token(),
+            timeout=args.timeout,
+            progress=printer,
+        )
+    finally:
+        printer.done()
+    print(f"{item.name}: installed {item.path} ({item.size / 2**30:.2f} GiB, sha256 {item.sha256})")
+    return 0
+
+
+def _import(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    source = Path(args.file).expanduser()
+    name = args.name
+    expected = None
+    entries = catalogue()
+    for entry_name, entry in entries.items():
+        if entry.get("filename") == source.name and (name in (None, entry_name)):
+            name, expected = entry_name, entry.get("sha256")
+    printer = ProgressPrinter(quiet=args.quiet)
+    try:
+        item = installed.import_model(source, name, expected_sha256=expected, progress=printer)
+    finally:
+        printer.done()
+    print(
+        f"{item.name}: installed {item.path} — {item.architecture}, "
+        f"{item.parameters / 1e9:.2f} B parameters, {item.quantization}, context "
+        f"{item.context_length}; sha256 {item.sha256}"
+    )
+    return 0
+
+
+def _token(args: argparse.Namespace) -> int:
+    if args.clear:
+        clear_token()
+        print("token removed")
+        return 0
+    token = getpass.getpass("Hub access token: ") if sys.stdin.isatty() else sys.stdin.readline()
+    if not token.strip():
+        raise UsageError("no token given")
+    warning = set_token(token)
+    if warning:
+        print(f"warning: {warning}", file=sys.stderr)
+    print("token stored")
+    return 0
