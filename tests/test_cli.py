@@ -94,6 +94,7 @@ def test_check_docx_with_the_smoke_model_writes_a_valid_report(tmp_path: Path) -
     assert_valid_report(report)
     assert next(iter(report)) == "notice" and "meaningless" in report["notice"]
     assert result.stdout.splitlines()[0].startswith("SMOKE-TEST MODEL")
+    assert "smoke-gemma3-270m: needs about" in result.stderr  # the fit estimate, before loading
     assert report["policies"][0]["id"] == "fin-promo"
     assert report["model"]["engine"] == "llama.cpp"
     assert report["model"]["settings"]["effort"] == "low"

@@ -227,3 +227,38 @@ def test_cli_download_errors_are_one_line(hub: FakeHub, catalogue_override: Path
     assert result.returncode == 3
     errors = [line for line in result.stderr.splitlines() if line.startswith("safeguard-desk:")]
     assert len(errors) == 1 and "not found" in errors[0] and "Traceback" not in result.stderr
+
+
+def test_a_planted_token_is_used_but_never_written_anywhere(
+    hub: FakeHub, catalogue_override: Path, isolated_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import keyring
+    from keyring.errors import NoKeyringError
+
+    from app.models import secrets
+
+    def no_keyring(*args: object) -> None:
+        raise NoKeyringError("headless")
+
+    monkeypatch.setattr(keyring, "set_password", no_keyring)
+    planted = "hf_PLANTED_token_must_not_leak"
+    secrets.set_token(planted)  # the 0600 fallback file, as on a headless machine
+    result = subprocess.run(
+        [sys.executable, "-m", "app.cli", "model", "download", "tiny-test", "--endpoint", hub.url],
+        cwd=ROOT,
+        env=os.environ.copy(),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    sent = [h for _, p, h in hub.requests if "/resolve/" in p]
+    assert {k.lower(): v for k, v in sent[0].items()}["authorization"] == f"Bearer {planted}"
+    assert planted not in result.stdout + result.stderr
+    holders = [
+        p.relative_to(isolated_home).as_posix()
+        for p in isolated_home.rglob("*")
+        if p.is_file() and planted.encode() in p.read_bytes()
+    ]
+    assert holders == ["secrets/hf-token"]  # not the log, the manifest or anything else
+    assert (isolated_home / "logs" / "safeguard-desk.log").exists()
