@@ -13,7 +13,7 @@ import sys
 import time
 from pathlib import Path
 
-from app import cli_model, cli_output
+from app import cli_audit, cli_model, cli_output
 from app.core.engine import EFFORTS
 from app.core.errors import SafeguardError, UsageError, exit_code, user_text
 from app.core.library import PolicyLibrary
@@ -57,6 +57,14 @@ def build_parser() -> argparse.ArgumentParser:
         "named report.<document>.json)",
     )
     check.add_argument("--password", help="password of encrypted PDFs")
+    check.add_argument("--pdf", type=Path, metavar="report.pdf", help="write the PDF audit report")
+    check.add_argument(
+        "--reasoning",
+        action="store_true",
+        help="add the model's reasoning to the PDF (auditor appendix)",
+    )
+    check.add_argument("--db", type=Path, metavar="PATH", help="the store (default: data dir)")
+    check.add_argument("--case", default="default", help="case to file the runs under")
     check.add_argument("--quiet", action="store_true", help="no progress on stderr")
 
     extract = commands.add_parser("extract", help="show the passages the model will see")
@@ -71,10 +79,12 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("ref", metavar="ID|PATH")
 
     cli_model.add_parser(commands)
+    cli_audit.add_parsers(commands)
 
     demo = commands.add_parser("demo", help="a full check of a bundled sample")
     _add_model_options(demo, default_model=None)
     demo.add_argument("--out", type=Path, default=Path("report.json"), metavar="report.json")
+    demo.add_argument("--pdf", type=Path, default=Path("report.pdf"), metavar="report.pdf")
     demo.add_argument("--quiet", action="store_true", help="no progress on stderr")
     return parser
 
@@ -140,12 +150,14 @@ def _dispatch(args: argparse.Namespace) -> int:
         return commands.extract(args)
     if args.command == "demo":
         args.files = [assets_dir() / DEMO_DOCUMENT]
-        args.password = None
+        args.password, args.db, args.case, args.reasoning = None, None, "demo", False
         return commands.check(args, _policies(list(DEMO_POLICIES)), demo=True)
     if args.command == "policy":
         return _policy_command(args)
     if args.command == "model":
         return cli_model.run(args)
+    if args.command in ("review", "audit", "report", "export"):
+        return cli_audit.run(args)
     raise UsageError(f"unknown command {args.command}")
 
 

@@ -11,7 +11,7 @@ from app.core.errors import ModelUnavailable, UsageError
 from app.models import installed
 from app.models.catalogue import DEFAULT_MODEL, catalogue
 from app.models.fit import ModelShape, detect_gpu, estimate
-from app.models.secrets import clear_token, get_token, set_token
+from app.secrets import clear_token, get_token, set_token
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 from app import cli_output
+from app.cli_audit import export_pdf
 from app.core.documents import Document
 from app.core.errors import DocumentError, ModelUnavailable, user_text
 from app.core.pipeline import check_document
@@ -28,6 +29,7 @@ from app.models.catalogue import (
 from app.models.fit import ModelShape, detect_gpu, estimate
 from app.models.gguf_header import read_header
 from app.report.json_report import build_report, write_json
+from app.store.repository import Store
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +61,27 @@ def check(args: argparse.Namespace, policies: list[Policy], *, demo: bool = Fals
     printer = cli_output.ProgressPrinter(quiet=args.quiet)
     model = _model_for(args, demo)
     notice = SMOKE_NOTICE if model.smoke else ""
+    store = Store(args.db)
+    if store.key_warning:
+        print(f"warning: {store.key_warning}", file=sys.stderr)
+    for run_id in store.recovered:
+        print(
+            f"note: run {run_id} was interrupted earlier and is marked incomplete", file=sys.stderr
+        )
+    try:
+        return _check_files(args, policies, model, notice, store, printer)
+    finally:
+        store.close()
+
+
+def _check_files(
+    args: argparse.Namespace,
+    policies: list[Policy],
+    model: ModelRef,
+    notice: str,
+    store: Store,
+    printer: cli_output.ProgressPrinter,
+) -> int:
     engine = None
     worst = 0
     for number, path in enumerate(args.files, start=1):
@@ -75,22 +98,40 @@ def check(args: argparse.Namespace, policies: list[Policy], *, demo: bool = Fals
         if engine is None:
             printer(ProgressEvent("loading model", 0, 0, model.name))
             engine = _load_engine(model, args, args.quiet)
-        result = check_document(
-            document, policies, engine, effort=args.effort, progress=printer, cancel=CancelToken()
-        )
+        run_id = store.start_run(document, policies, engine.info, args.effort, args.case)
+        try:
+            result = check_document(
+                document,
+                policies,
+                engine,
+                effort=args.effort,
+                progress=printer,
+                cancel=CancelToken(),
+            )
+        except BaseException as error:
+            store.fail_run(run_id, user_text(error))
+            raise
         report = build_report(
             result, engine.info, timings={"ingest_s": ingest_s, **result.timings}, notice=notice
         )
+        report["run"] = {"id": run_id}
+        store.finish_run(run_id, result, report)
         out = _report_path(args.out, document, len(args.files))
         if out is not None:
             printer(ProgressEvent("writing report", 0, 0, str(out)))
             write_json(report, out)
+        pdf = _report_path(args.pdf, document, len(args.files))
+        if pdf is not None:
+            printer(ProgressEvent("writing PDF report", 0, 0, str(pdf)))
+            export_pdf(store, run_id, pdf, args.reasoning)
         printer.done()
         cli_output.print_result(result, sys.stdout, notice)
         for warning in document.warnings:
             print(f"  warning: {warning}")
-        if out is not None:
-            print(f"  report: {out}")
+        print(f"  run: {run_id} (review with 'safeguard-desk review list {run_id}')")
+        for written in (out, pdf):
+            if written is not None:
+                print(f"  report: {written}")
         worst = max(worst, 0 if result.verdict == "compliant" else 1)
     return worst
 

@@ -35,7 +35,11 @@ def build_report(
             "schema": SCHEMA_ID,
             "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
             "document": result.document.to_json(),
-            "policies": [r.policy.to_json() for r in result.policy_results],
+            "policies": [
+                r.policy.to_json()
+                | {"title": r.policy.title, "sections": {s.id: s.text for s in r.policy.sections}}
+                for r in result.policy_results
+            ],
             "model": {
                 "name": engine.name,
                 "file_sha256": engine.file_sha256,

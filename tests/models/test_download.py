@@ -235,7 +235,7 @@ def test_a_planted_token_is_used_but_never_written_anywhere(
     import keyring
     from keyring.errors import NoKeyringError
 
-    from app.models import secrets
+    from app import secrets
 
     def no_keyring(*args: object) -> None:
         raise NoKeyringError("headless")

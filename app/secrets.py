@@ -1,0 +1,70 @@
+"""Secrets (the hub access token, the audit log's signing key) live in the OS keyring; where
+there is none (headless Linux) in app-owned files readable only by the user, with a visible
+warning. Never in logs, settings or reports."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from pathlib import Path
+
+import keyring
+from keyring.errors import KeyringError, NoKeyringError, PasswordDeleteError
+
+from app.core.paths import data_dir
+
+SERVICE = "safeguard-desk"
+HUB_TOKEN = "huggingface-token"
+AUDIT_KEY = "audit-hmac-key"
+
+
+def fallback_file(name: str) -> Path:
+    return data_dir() / "secrets" / name
+
+
+def get_secret(name: str) -> str | None:
+    try:
+        value = keyring.get_password(SERVICE, name)
+        if value:
+            return value
+    except (NoKeyringError, KeyringError):
+        pass
+    try:
+        return fallback_file(name).read_text(encoding="utf-8").strip() or None
+    except OSError:
+        return None
+
+
+def set_secret(name: str, value: str) -> str:
+    """Store a secret; returns a warning for the user ("" when the OS keyring took it)."""
+    value = value.strip()
+    try:
+        keyring.set_password(SERVICE, name, value)
+        return ""
+    except (NoKeyringError, KeyringError):
+        path = fallback_file(name)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        os.chmod(path.parent, 0o700)
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            handle.write(value + "\n")
+        os.chmod(path, 0o600)
+        return f"no OS keyring is available: the secret is stored in {path} (readable only by you)"
+
+
+def clear_secret(name: str) -> None:
+    with contextlib.suppress(NoKeyringError, PasswordDeleteError, KeyringError):
+        keyring.delete_password(SERVICE, name)
+    fallback_file(name).unlink(missing_ok=True)
+
+
+def get_token() -> str | None:
+    return get_secret(HUB_TOKEN)
+
+
+def set_token(token: str) -> str:
+    return set_secret(HUB_TOKEN, token)
+
+
+def clear_token() -> None:
+    clear_secret(HUB_TOKEN)
