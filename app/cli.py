@@ -40,13 +40,18 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     check = commands.add_parser("check", help="check documents against policies")
-    check.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    check.add_argument("files", nargs="*", type=Path, metavar="FILE")
     check.add_argument(
         "--policy",
         action="append",
-        required=True,
         metavar="ID|PATH",
         help="a bundled/user policy id or a policy.md path (repeatable)",
+    )
+    check.add_argument(
+        "--replay",
+        type=Path,
+        metavar="report.json",
+        help="re-run a report's check: same document, policies, model and settings",
     )
     _add_model_options(check)
     check.add_argument(
@@ -144,8 +149,13 @@ def _dispatch(args: argparse.Namespace) -> int:
     from app import commands  # imports llama.cpp and pypdf: only when a command needs them
 
     if args.command == "check":
-        policies = _policies(args.policy)
-        return commands.check(args, policies)
+        if args.replay:
+            if args.files or args.policy:
+                raise UsageError("--replay takes its files and policies from the report")
+            return commands.replay(args, library())
+        if not args.files or not args.policy:
+            raise UsageError("check needs FILE... and --policy ID|PATH (or --replay report.json)")
+        return commands.check(args, _policies(args.policy))
     if args.command == "extract":
         return commands.extract(args)
     if args.command == "demo":

@@ -13,7 +13,8 @@ from pathlib import Path
 from app import cli_output
 from app.cli_audit import export_pdf
 from app.core.documents import Document
-from app.core.errors import DocumentError, ModelUnavailable, user_text
+from app.core.errors import DocumentError, InputError, ModelUnavailable, user_text
+from app.core.library import PolicyLibrary
 from app.core.pipeline import check_document
 from app.core.policy import Policy
 from app.core.progress import CancelToken, ProgressEvent
@@ -134,6 +135,45 @@ def _check_files(
                 print(f"  report: {written}")
         worst = max(worst, 0 if result.verdict == "compliant" else 1)
     return worst
+
+
+def replay(args: argparse.Namespace, library: PolicyLibrary) -> int:
+    """Re-run a recorded check; refuse with the reason when any input is not what was recorded."""
+    try:
+        report = json.loads(args.replay.read_text(encoding="utf-8"))
+        recorded_doc, recorded_model = report["document"], report["model"]
+        settings = recorded_model["settings"]
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        raise InputError(f"not a Safeguard Desk report ({error})", path=args.replay) from None
+    path = Path(recorded_doc["path"])
+    document = read_document(path, args.password)
+    if document.sha256 != recorded_doc["sha256"]:
+        raise InputError(
+            f"cannot replay: the document changed (sha256 {document.sha256[:16]}…, "
+            f"recorded {recorded_doc['sha256'][:16]}…)",
+            path=path,
+        )
+    policies = []
+    for recorded in report["policies"]:
+        policy = library.resolve(recorded["id"])
+        if policy.sha256 != recorded["sha256"]:
+            raise InputError(
+                f"cannot replay: policy '{policy.id}' changed (version {policy.version}"
+                f", sha256 {policy.sha256[:16]}…; recorded version "
+                f"{recorded['version']}, {recorded['sha256'][:16]}…)"
+            )
+        policies.append(policy)
+    model = resolve_model(args.model or recorded_model["name"])
+    if file_sha256(model.path) != recorded_model["file_sha256"]:
+        raise InputError(
+            f"cannot replay: the model file is not the one recorded "
+            f"(sha256 {recorded_model['file_sha256'][:16]}…)",
+            path=model.path,
+        )
+    args.files, args.model = [path], args.model or model.name
+    args.effort, args.n_ctx = settings["effort"], settings["n_ctx"]
+    args.seed, args.temperature = settings["seed"], settings["temperature"]
+    return check(args, policies)
 
 
 def _model_for(args: argparse.Namespace, demo: bool) -> ModelRef:
