@@ -40,6 +40,20 @@ def memory_keyring(monkeypatch: pytest.MonkeyPatch) -> MemoryKeyring:
     return backend
 
 
+@pytest.fixture
+def no_keyring(monkeypatch: pytest.MonkeyPatch) -> None:
+    """As on a headless machine: no keyring backend, secrets go to 0600 files (which child
+    processes of a test then share with it)."""
+    import keyring
+    from keyring.errors import NoKeyringError
+
+    def refuse(*args: object) -> None:
+        raise NoKeyringError("no keyring backend")
+
+    for name in ("get_password", "set_password", "delete_password"):
+        monkeypatch.setattr(keyring, name, refuse)
+
+
 @pytest.fixture(autouse=True)
 def isolated_home(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch

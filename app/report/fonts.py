@@ -1,12 +1,18 @@
-"""Bundled Unicode fonts for PDF reports: DejaVu Sans for Latin, Cyrillic, Greek and Arabic
-letters, Droid Sans Fallback for CJK. Text is split into runs by which font has the glyph, so no
-character is drawn as a box when either font can draw it."""
+"""Bundled Unicode fonts for PDF reports: DejaVu Sans for Latin, Cyrillic, Greek, Hebrew and
+Arabic letters, Droid Sans Fallback for CJK. Text is split into runs by which font has the glyph,
+so no character is drawn as a box when either font can draw it. PDF draws glyphs left to right as
+given, so lines with right-to-left script are shaped (Arabic contextual forms) and put in visual
+order first; a long RTL paragraph that reportlab wraps keeps its words in order within each
+line, but its lines read top-down in logical order only for single-line passages."""
 
 from __future__ import annotations
 
+import unicodedata
 from functools import cache
 from xml.sax.saxutils import escape
 
+import arabic_reshaper
+from bidi.algorithm import get_display
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
@@ -29,9 +35,19 @@ def register() -> tuple[frozenset[int], frozenset[int]]:
     return frozenset(regular.face.charToGlyph), frozenset(fallback.face.charToGlyph)
 
 
+def visual(text: str) -> str:
+    """Lines containing right-to-left script, shaped and reordered for left-to-right drawing."""
+    lines = text.split("\n")
+    for index, line in enumerate(lines):
+        if any(unicodedata.bidirectional(char) in ("R", "AL") for char in line):
+            lines[index] = str(get_display(arabic_reshaper.reshape(line)))
+    return "\n".join(lines)
+
+
 def markup(text: str) -> str:
     """Paragraph markup for plain text: escaped, with fallback-font runs where needed."""
     main, extra = register()
+    text = visual(text)
     out: list[str] = []
     run: list[str] = []
     in_fallback = False

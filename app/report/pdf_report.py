@@ -10,6 +10,7 @@ import io
 import json
 import os
 import re
+import unicodedata
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -42,6 +43,7 @@ def _styles() -> dict[str, ParagraphStyle]:
     return {
         "base": base,
         "small": ParagraphStyle("small", parent=base, fontSize=7.5, leading=9.5),
+        "hash": ParagraphStyle("hash", parent=base, fontSize=6.6, leading=9),
         "title": ParagraphStyle(
             "title", parent=base, fontName=BOLD, fontSize=18, leading=22, spaceAfter=6
         ),
@@ -173,11 +175,11 @@ def _cover(review: dict[str, Any], s: dict[str, ParagraphStyle]) -> list[Any]:
         [
             _p(f"{p['id']} — {p.get('title', '')}", s["cell"]),
             _p(p["version"], s["cell"]),
-            _p(p["sha256"], s["small"]),
+            _p(p["sha256"], s["hash"]),
         ]
         for p in review["policies"]
     ]
-    story.append(_grid(rows, [78 * mm, 18 * mm, 84 * mm], header=True))
+    story.append(_grid(rows, [64 * mm, 16 * mm, 100 * mm], header=True))
     story.append(Paragraph("Summary", s["h2"]))
     findings = review["findings"]
     decisions = review.get("review", {}).get("decisions", [None] * len(findings))
@@ -289,6 +291,8 @@ def unwrap(text: str) -> str:
 def _highlighted(text: str, quote: str) -> str:
     """Markup of ``text`` with ``quote`` marked (matched ignoring case and whitespace)."""
     words = quote.split()
+    if any(unicodedata.bidirectional(char) in ("R", "AL") for char in text):
+        words = []  # a highlight would split the line before it is put in visual order
     match = re.search(r"\s+".join(map(re.escape, words)), text, re.IGNORECASE) if words else None
     if match is None:
         return markup(text)

@@ -33,7 +33,13 @@ def test_report_follows_schema_v1(tmp_path: Path) -> None:
     assert report["schema"] == SCHEMA_ID
     assert "notice" not in report
     assert report["verdict"] == "violation"
-    assert report["policies"] == [{"id": POLICY.id, "version": "2.1.0", "sha256": POLICY.sha256}]
+    (policy,) = report["policies"]
+    assert (policy["id"], policy["version"], policy["sha256"]) == (
+        POLICY.id,
+        "2.1.0",
+        POLICY.sha256,
+    )
+    assert policy["title"] == POLICY.title and set(policy["sections"]) == {"HR-1", "HR-2"}
     (item,) = report["findings"]
     assert item["quote_verified"] is True and item["location"] == {"line": 1}
     assert report["reasoning"] == [
