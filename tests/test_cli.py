@@ -136,6 +136,7 @@ def test_demo_writes_report_in_the_current_folder(tmp_path: Path) -> None:
     report = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
     assert_valid_report(report)
     assert {p["id"] for p in report["policies"]} == {"fin-promo", "data-protection"}
+    assert (tmp_path / "report.pdf").read_bytes().startswith(b"%PDF")
 
 
 @pytest.mark.parametrize(

@@ -101,7 +101,12 @@ def test_pdf_holds_hashes_findings_decisions_and_unicode(
     attached = read_attached(target)
     assert canonical_sha256(attached) == digest
     assert attached["run"]["id"] == run_id
-    assert [d["decision"] if d else None for d in attached["review"]["decisions"]] == ["accept", "amend", None, None]
+    assert [d["decision"] if d else None for d in attached["review"]["decisions"]] == [
+        "accept",
+        "amend",
+        None,
+        None,
+    ]
 
 
 def test_reasoning_appendix_is_off_by_default(tmp_path: Path) -> None:
