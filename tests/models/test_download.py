@@ -260,5 +260,5 @@ def test_a_planted_token_is_used_but_never_written_anywhere(
         for p in isolated_home.rglob("*")
         if p.is_file() and planted.encode() in p.read_bytes()
     ]
-    assert holders == ["secrets/hf-token"]  # not the log, the manifest or anything else
+    assert holders == ["secrets/huggingface-token"]  # not the log, the manifest or anything else
     assert (isolated_home / "logs" / "safeguard-desk.log").exists()
