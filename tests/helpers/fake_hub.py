@@ -14,6 +14,13 @@ from typing import Any
 COMMIT = "0123456789abcdef0123456789abcdef01234567"
 
 
+class QuietServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """Clients that hang up (timeouts, killed downloads) are part of the tests."""
+
+
 @dataclass
 class HostedFile:
     data: bytes
@@ -33,8 +40,8 @@ class HostedFile:
 class FakeHub:
     files: dict[str, HostedFile] = field(default_factory=dict)  # "org/repo/filename"
     requests: list[tuple[str, str, dict[str, str]]] = field(default_factory=list)
-    server: ThreadingHTTPServer | None = None
-    cdn: ThreadingHTTPServer | None = None  # another origin, as the hub's CDN is
+    server: QuietServer | None = None
+    cdn: QuietServer | None = None  # another origin, as the hub's CDN is
 
     @property
     def url(self) -> str:
@@ -134,10 +141,9 @@ class FakeHub:
                 self.end_headers()
                 self.wfile.write(text)
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.cdn = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = QuietServer(("127.0.0.1", 0), Handler)
+        self.cdn = QuietServer(("127.0.0.1", 0), Handler)
         for server in (self.server, self.cdn):
-            server.daemon_threads = True
             threading.Thread(target=server.serve_forever, daemon=True).start()
         return self
 
