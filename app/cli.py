@@ -13,7 +13,7 @@ import sys
 import time
 from pathlib import Path
 
-from app import cli_audit, cli_model, cli_output
+from app import cli_audit, cli_model, cli_output, cli_policy
 from app.core.engine import EFFORTS
 from app.core.errors import SafeguardError, UsageError, exit_code, user_text
 from app.core.library import PolicyLibrary
@@ -82,6 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
     policy_commands.add_parser("list", help="list bundled and user policies")
     show = policy_commands.add_parser("show", help="print a policy")
     show.add_argument("ref", metavar="ID|PATH")
+    cli_policy.add_parsers(policy_commands, commands, _add_model_options)
 
     cli_model.add_parser(commands)
     cli_audit.add_parsers(commands)
@@ -166,6 +167,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         return _policy_command(args)
     if args.command == "model":
         return cli_model.run(args)
+    if args.command == "eval":
+        return cli_policy.evaluate(args, commands.engine_for(args))
     if args.command in ("review", "audit", "report", "export"):
         return cli_audit.run(args)
     raise UsageError(f"unknown command {args.command}")
@@ -182,6 +185,18 @@ def _policies(refs: list[str]) -> list[Policy]:
 
 
 def _policy_command(args: argparse.Namespace) -> int:
+    if args.policy_command == "lint":
+        return cli_policy.lint(library().path_of(args.ref))
+    if args.policy_command == "test":
+        from app import commands
+        from app.store.repository import Store
+
+        policy = library().resolve(args.ref)
+        store = Store(args.db)
+        try:
+            return cli_policy.test(args, policy, commands.engine_for(args), store)
+        finally:
+            store.close()
     if args.policy_command == "show":
         policy = library().resolve(args.ref)
         print(f"{policy.id} {policy.version} — {policy.title}")

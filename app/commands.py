@@ -176,6 +176,14 @@ def replay(args: argparse.Namespace, library: PolicyLibrary) -> int:
     return check(args, policies)
 
 
+def engine_for(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    """The engine for ``policy test`` and ``eval`` (the model from --model, loaded once)."""
+    model = _model_for(args, demo=False)
+    if model.smoke and not args.quiet:
+        print(SMOKE_NOTICE, file=sys.stderr)
+    return _load_engine(model, args, args.quiet)
+
+
 def _model_for(args: argparse.Namespace, demo: bool) -> ModelRef:
     if demo and args.model is None:
         try:

@@ -28,6 +28,17 @@ class PolicyLibrary:
     def all(self) -> list[Policy]:
         return [load_policy(path) for _, path in sorted(self._files().items())]
 
+    def path_of(self, ref: str) -> Path:
+        """The policy file behind an id or a path, without parsing it."""
+        path = Path(ref).expanduser()
+        if path.suffix.lower() == ".md" or path.exists() or "/" in ref or "\\" in ref:
+            return path / "policy.md" if path.is_dir() else path
+        files = self._files()
+        if ref in files:
+            return files[ref]
+        known = ", ".join(sorted(files)) or "none"
+        raise PolicyError(f"unknown policy '{ref}' (bundled and user policies: {known})")
+
     def resolve(self, ref: str) -> Policy:
         """A policy id from the library, or a path to a policy file or folder."""
         path = Path(ref).expanduser()

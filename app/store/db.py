@@ -49,6 +49,13 @@ MIGRATIONS = [
     CREATE INDEX findings_run ON findings(run_id);
     CREATE INDEX decisions_finding ON decisions(finding_id);
     """,
+    """
+    CREATE TABLE policy_tests (
+        id INTEGER PRIMARY KEY, policy_id TEXT NOT NULL, version TEXT NOT NULL,
+        sha256 TEXT NOT NULL, effort TEXT NOT NULL, model TEXT NOT NULL, created_at TEXT NOT NULL,
+        metrics_json TEXT NOT NULL, outcomes_json TEXT NOT NULL);
+    CREATE INDEX policy_tests_version ON policy_tests(policy_id, version);
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -274,6 +274,54 @@ class Store:
             )
         return int(cursor.lastrowid or 0)
 
+    # -- policy tests ----------------------------------------------------------------------------
+    def save_policy_test(
+        self,
+        policy: Policy,
+        effort: str,
+        model: str,
+        metrics: dict[str, Any],
+        outcomes: list[dict[str, Any]],
+    ) -> int:
+        with transaction(self.db):
+            cursor = self.db.execute(
+                "INSERT INTO policy_tests(policy_id, version, sha256, effort, model, created_at, "
+                "metrics_json, outcomes_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    policy.id,
+                    policy.version,
+                    policy.sha256,
+                    effort,
+                    model,
+                    now(),
+                    json.dumps(metrics),
+                    json.dumps(outcomes, ensure_ascii=False),
+                ),
+            )
+            test_id = int(cursor.lastrowid or 0)
+            audit.append(
+                self.db,
+                self.key,
+                self.actor,
+                "policy.tested",
+                f"policy:{policy.id}",
+                {
+                    "version": policy.version,
+                    "sha256": policy.sha256,
+                    "effort": effort,
+                    "model": model,
+                    "f1": metrics.get("overall", {}).get("f1"),
+                },
+            )
+        return test_id
+
+    def policy_test(self, policy_id: str, version: str) -> sqlite3.Row | None:
+        row = self.db.execute(
+            "SELECT * FROM policy_tests WHERE policy_id=? AND version=? ORDER BY id DESC LIMIT 1",
+            (policy_id, version),
+        ).fetchone()
+        return row if isinstance(row, sqlite3.Row) else None
+
     # -- reports, audit, export ----------------------------------------------------------------
     def record_export(self, run_id: int, report_sha256: str, target: Path) -> None:
         with transaction(self.db):
