@@ -38,12 +38,13 @@ def add_parsers(
     add_model_options(test)
 
     evaluate = commands.add_parser("eval", help="score the model on a public benchmark")
-    evaluate.add_argument("benchmark", choices=("moderation", "contractnli"))
+    evaluate.add_argument("benchmark", choices=("moderation", "toxicchat", "contractnli"))
     evaluate.add_argument(
         "--data",
         type=Path,
         required=True,
-        help="samples-1680.jsonl.gz (moderation) or test.json (contractnli)",
+        help="samples-1680.jsonl.gz (moderation), toxic_chat_test.judgebench.json "
+        "(toxicchat) or test.json (contractnli)",
     )
     evaluate.add_argument(
         "--category", default="S", help="moderation category (S, H, V, HR, SH, S3, H2, V2)"
