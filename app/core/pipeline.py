@@ -118,29 +118,46 @@ def check_document(
 def plan_windows(
     document: Document, policy: Policy, engine: Engine, effort: str, answer_budget: int
 ) -> list[tuple[Passage, ...]]:
-    """Split the passages into consecutive groups whose prompts fit the context window."""
+    """Split the passages into consecutive groups whose prompts fit the context window.
+
+    Token counts are exact but not free (a whole prompt is rendered and tokenized), so window
+    sizes are first estimated from the average passage cost, then checked and adjusted: a few
+    counts per window instead of one per passage.
+    """
     limit = engine.info.n_ctx - answer_budget
     passages = document.passages
-    if engine.count_tokens(build_request(policy, passages, effort)) <= limit:
+
+    def cost(window: tuple[Passage, ...]) -> int:
+        return engine.count_tokens(build_request(policy, window, effort))
+
+    total = cost(passages)
+    if total <= limit:
         return [passages]
+    base = cost(())
+    per_passage = max(1.0, (total - base) / max(len(passages), 1))
     windows: list[tuple[Passage, ...]] = []
-    current: list[Passage] = []
-    for passage in passages:
-        candidate = (*current, passage)
-        if engine.count_tokens(build_request(policy, candidate, effort)) <= limit:
-            current.append(passage)
-            continue
-        if not current:
+    start = 0
+    while start < len(passages):
+        size = max(1, min(len(passages) - start, int((limit - base) / per_passage)))
+        while size > 1 and cost(passages[start : start + size]) > limit:
+            size = max(1, int(size * 0.8))
+        if size == 1 and cost(passages[start : start + 1]) > limit:
+            passage = passages[start]
             raise PromptTooLong(
                 f"passage {passage.id} ({format_location(passage.location)}) with policy "
                 f"'{policy.id}' does not fit the model's context of {engine.info.n_ctx} "
                 "tokens; use a larger context length or a shorter policy",
                 path=document.path,
             )
-        windows.append(tuple(current))
-        current = [passage]
-    if current:
-        windows.append(tuple(current))
+        for _ in range(8):  # take up room the estimate left unused
+            step = max(1, size // 10)
+            if start + size + step > len(passages):
+                break
+            if cost(passages[start : start + size + step]) > limit:
+                break
+            size += step
+        windows.append(passages[start : start + size])
+        start += size
     return windows
 
 

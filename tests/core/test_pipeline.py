@@ -12,6 +12,7 @@ from app.core.errors import Cancelled, PromptTooLong, UsageError
 from app.core.pipeline import check_document
 from app.core.policy import parse_policy
 from app.core.progress import CancelToken, ProgressEvent
+from app.core.prompt import build_request
 from app.inference.scripted import Recording, ScriptedEngine
 from tests.core.test_policy import GOOD
 
@@ -155,3 +156,24 @@ def test_a_passage_that_cannot_fit_is_refused_politely() -> None:
     scripted = ScriptedEngine([Recording("", "{}")], n_ctx=4096)
     with pytest.raises(PromptTooLong, match=r"huge.pdf: passage P1 \(page 2\)"):
         check_document(document, [POLICY], scripted)
+
+
+def test_window_planning_counts_tokens_a_few_times_per_window() -> None:
+    from app.core.pipeline import plan_windows
+
+    passages = tuple(Passage(f"P{i}", "word " * (20 + i % 50), {"line": i}) for i in range(1, 301))
+    document = Document(Path("book.txt"), "e" * 64, "text/plain", 1, passages)
+    scripted = ScriptedEngine([Recording("", "{}")], n_ctx=4096)
+    calls: list[int] = []
+    original = scripted.count_tokens
+
+    def counting(request):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        return original(request)
+
+    scripted.count_tokens = counting  # type: ignore[method-assign]
+    windows = plan_windows(document, POLICY, scripted, "low", 2048)
+    assert [p.id for w in windows for p in w] == [p.id for p in passages]
+    limit = 4096 - 2048
+    assert all(original(build_request(POLICY, w, "low")) <= limit for w in windows)
+    assert len(calls) < 12 * len(windows) < len(passages)
