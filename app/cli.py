@@ -10,16 +10,14 @@ import argparse
 import logging
 import os
 import sys
-import time
 from pathlib import Path
 
-from app import cli_audit, cli_model, cli_output, cli_policy
+from app import cli_audit, cli_model, cli_policy
 from app.core.engine import EFFORTS
 from app.core.errors import SafeguardError, UsageError, exit_code, user_text
 from app.core.library import PolicyLibrary
 from app.core.paths import user_policies_dir
 from app.core.policy import Policy
-from app.core.progress import ProgressEvent
 from app.logs import setup_logging
 from app.resources import assets_dir, bundled_policies_dir
 
@@ -215,11 +213,6 @@ def _policy_command(args: argparse.Namespace) -> int:
             )
         return 0
     raise UsageError("policy needs an action: list or show ID")
-
-
-def report_progress(printer: cli_output.ProgressPrinter, stage: str, message: str = "") -> float:
-    printer(ProgressEvent(stage, 0, 0, message))
-    return time.perf_counter()
 
 
 if __name__ == "__main__":

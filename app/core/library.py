@@ -41,11 +41,4 @@ class PolicyLibrary:
 
     def resolve(self, ref: str) -> Policy:
         """A policy id from the library, or a path to a policy file or folder."""
-        path = Path(ref).expanduser()
-        if path.suffix.lower() == ".md" or path.exists() or "/" in ref or "\\" in ref:
-            return load_policy(path)
-        files = self._files()
-        if ref in files:
-            return load_policy(files[ref])
-        known = ", ".join(sorted(files)) or "none"
-        raise PolicyError(f"unknown policy '{ref}' (bundled and user policies: {known})")
+        return load_policy(self.path_of(ref))
