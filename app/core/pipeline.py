@@ -15,6 +15,13 @@ from app.core.errors import PromptTooLong, UsageError
 from app.core.policy import Policy
 from app.core.progress import CancelToken, Progress, ProgressEvent, no_progress
 from app.core.prompt import build_request
+from app.core.triage import (
+    MANIPULATION_POLICY,
+    MANIPULATION_SECTION,
+    MANIPULATION_TITLE,
+    TriageHit,
+    manipulation_hits,
+)
 from app.core.verdict import Finding, VerdictFormatError, parse_verdict
 
 # Tokens kept free in the context for the model's reasoning and answer.
@@ -28,6 +35,7 @@ class CheckedFinding:
     location: Location
     quote_verified: bool
     problem: str  # why it is unverified; "" when verified
+    layer: str = "model"  # which layer raised it: triage | model (| reviewer)
 
     def to_json(self) -> dict[str, object]:
         f = self.finding
@@ -42,7 +50,7 @@ class CheckedFinding:
             "confidence": f.confidence,
             "rationale": f.rationale,
             "remediation": f.remediation,
-            "layer": "model",
+            "layer": self.layer,
             "problem": self.problem,
         }
 
@@ -64,10 +72,13 @@ class CheckResult:
     effort: str
     policy_results: tuple[PolicyResult, ...]
     timings: dict[str, float] = field(default_factory=dict)
+    triage_findings: tuple[CheckedFinding, ...] = ()
 
     @property
     def verdict(self) -> str:
         verdicts = {r.verdict for r in self.policy_results}
+        if self.triage_findings:
+            verdicts.add("needs_review")  # a person must look, even if every policy passed
         for verdict in ("violation", "needs_review"):
             if verdict in verdicts:
                 return verdict
@@ -75,7 +86,7 @@ class CheckResult:
 
     @property
     def findings(self) -> tuple[CheckedFinding, ...]:
-        return tuple(f for r in self.policy_results for f in r.findings)
+        return self.triage_findings + tuple(f for r in self.policy_results for f in r.findings)
 
 
 def check_document(
@@ -92,6 +103,9 @@ def check_document(
     if effort not in EFFORTS:
         raise UsageError(f"effort must be one of {', '.join(EFFORTS)}, not '{effort}'")
     cancel = cancel or CancelToken()
+    triage_started = time.perf_counter()
+    flagged = tuple(_manipulation_finding(hit) for hit in manipulation_hits(document))
+    triage_s = time.perf_counter() - triage_started
     started = time.perf_counter()
     results = []
     for number, policy in enumerate(policies, start=1):
@@ -111,7 +125,27 @@ def check_document(
         document=document,
         effort=effort,
         policy_results=tuple(results),
-        timings={"reason_s": round(time.perf_counter() - started, 3)},
+        timings={"reason_s": round(time.perf_counter() - started, 3), "triage_s": triage_s},
+        triage_findings=flagged,
+    )
+
+
+def _manipulation_finding(hit: TriageHit) -> CheckedFinding:
+    """A triage finding: raised by code, so its quote is verified by construction."""
+    finding = Finding(
+        section=MANIPULATION_SECTION,
+        passage=hit.passage.id,
+        quote=hit.quote,
+        severity="high",
+        confidence=1.0,
+        rationale=(
+            f"{MANIPULATION_TITLE}: the text addresses an automated reviewer or imitates chat "
+            "control markers. A person must check this passage whatever the model concluded."
+        ),
+        remediation="Remove the instruction or markup, or confirm it is harmless quoted material.",
+    )
+    return CheckedFinding(
+        MANIPULATION_POLICY, finding, dict(hit.passage.location), True, "", layer="triage"
     )
 
 

@@ -141,37 +141,38 @@ class Store:
 
     def finish_run(self, run_id: int, result: CheckResult, report: dict[str, Any]) -> None:
         timings = report.get("timings", {})
+        by_policy = {r.policy.id: r for r in result.policy_results}
         with transaction(self.db):
             position = 0
-            for policy_result in result.policy_results:
-                for checked in policy_result.findings:
-                    f = checked.finding
-                    passage = result.document.passage(f.passage)
-                    self.db.execute(
-                        "INSERT INTO findings(run_id, position, policy_id, policy_version, "
-                        "section, passage, passage_text, location_json, quote, quote_verified, "
-                        "severity, confidence, rationale, remediation, layer, model_verdict) "
-                        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                        (
-                            run_id,
-                            position,
-                            checked.policy,
-                            policy_result.policy.version,
-                            f.section,
-                            f.passage,
-                            passage.text if passage else "",
-                            json.dumps(checked.location),
-                            f.quote,
-                            int(checked.quote_verified),
-                            f.severity,
-                            f.confidence,
-                            f.rationale,
-                            f.remediation,
-                            "model",
-                            policy_result.verdict,
-                        ),
-                    )
-                    position += 1
+            for checked in result.findings:
+                f = checked.finding
+                policy_result = by_policy.get(checked.policy)
+                passage = result.document.passage(f.passage)
+                self.db.execute(
+                    "INSERT INTO findings(run_id, position, policy_id, policy_version, "
+                    "section, passage, passage_text, location_json, quote, quote_verified, "
+                    "severity, confidence, rationale, remediation, layer, model_verdict) "
+                    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    (
+                        run_id,
+                        position,
+                        checked.policy,
+                        policy_result.policy.version if policy_result else "built-in",
+                        f.section,
+                        f.passage,
+                        passage.text if passage else "",
+                        json.dumps(checked.location),
+                        f.quote,
+                        int(checked.quote_verified),
+                        f.severity,
+                        f.confidence,
+                        f.rationale,
+                        f.remediation,
+                        checked.layer,
+                        policy_result.verdict if policy_result else "needs_review",
+                    ),
+                )
+                position += 1
             self.db.execute(
                 "UPDATE runs SET status='complete', finished_at=?, verdict=?, timings_json=?, "
                 "prompt_tokens=?, completion_tokens=?, report_json=? WHERE id=?",
