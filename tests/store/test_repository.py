@@ -48,6 +48,7 @@ def test_a_run_with_findings_decisions_and_a_dataset(tmp_path: Path) -> None:
         ("compliant", [], "reject"),
     ]
     assert cases[0]["text"] == DOCUMENT.passages[0].text and cases[0]["policy_version"] == "2.1.0"
+    assert (cases[0]["model_verdict"], cases[0]["layer"]) == ("violation", "model")
     actions = [r["action"] for r in store.db.execute("SELECT action FROM audit_log ORDER BY seq")]
     assert actions == ["run.started", "run.completed"] + ["finding.decided"] * 3
     assert store.verify_audit().intact
