@@ -24,11 +24,11 @@ from app.models.catalogue import (
     SMOKE_MODEL,
     SMOKE_NOTICE,
     ModelRef,
-    file_sha256,
     resolve_model,
 )
 from app.models.fit import ModelShape, detect_gpu, estimate
 from app.models.gguf_header import read_header
+from app.models.installed import file_sha256
 from app.report.json_report import build_report, write_json
 from app.store.repository import Store
 

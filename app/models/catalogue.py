@@ -3,8 +3,6 @@ changed upstream name needs no code change."""
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
 import importlib
 import json
 import os
@@ -98,25 +96,3 @@ def _installed_path(name: str, entry: dict[str, Any]) -> Path:
             f"{SMOKE_MODEL}"
         )
     return path
-
-
-def file_sha256(path: Path) -> str:
-    """sha256 of a model file, remembered next to it (keyed by size and mtime) because hashing
-    gigabytes on every check would cost seconds."""
-    stat = path.stat()
-    key = f"{stat.st_size}:{stat.st_mtime_ns}"
-    memo = path.with_name(path.name + ".sha256")
-    try:
-        cached_key, digest = memo.read_text(encoding="utf-8").split()
-        if cached_key == key:
-            return digest
-    except (OSError, ValueError):
-        pass
-    sha = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            sha.update(block)
-    digest = sha.hexdigest()
-    with contextlib.suppress(OSError):  # a read-only model folder only costs a re-hash
-        memo.write_text(f"{key} {digest}\n", encoding="utf-8")
-    return digest

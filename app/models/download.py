@@ -39,7 +39,13 @@ from app.core.errors import DownloadFailed  # noqa: E402
 from app.core.paths import models_dir  # noqa: E402
 from app.core.progress import CancelToken, Progress, ProgressEvent, no_progress  # noqa: E402
 from app.models.gguf_header import read_header  # noqa: E402
-from app.models.installed import Installed, check_disk, record, transfer_event  # noqa: E402
+from app.models.installed import (  # noqa: E402
+    Installed,
+    check_disk,
+    hash_file,
+    record,
+    transfer_event,
+)
 
 CHUNK = 1 << 20
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
@@ -150,16 +156,9 @@ def _resumable(partial: Path, sidecar: Path, state: dict[str, Any]) -> int:
 
 
 def _hash_existing(partial: Path, have: int, progress: Progress) -> Any:
-    digest = hashlib.sha256()
-    if have:
-        started = time.monotonic()
-        done = 0
-        with partial.open("rb") as reader:
-            while block := reader.read(4 * CHUNK):
-                digest.update(block)
-                done += len(block)
-                progress(transfer_event("checking partial download", done, have, started))
-    return digest
+    if not have:
+        return hashlib.sha256()
+    return hash_file(partial, "checking partial download", progress)
 
 
 def _fetch(
@@ -197,13 +196,8 @@ def _fetch(
                 writer.write(block)
                 digest.update(block)
                 have += len(block)
-                progress(_download_event(have, size, base, started))
+                progress(transfer_event("downloading", have, size, started, base))
     return have, digest
-
-
-def _download_event(have: int, size: int, base: int, started: float) -> ProgressEvent:
-    event = transfer_event("downloading", have - base, max(size - base, 0), started)
-    return ProgressEvent("downloading", have, size, event.message.split(", ", 1)[1])
 
 
 def _http_failure(

@@ -4,6 +4,7 @@ rename after it was completely written and hashed, so a half file is never taken
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -12,6 +13,7 @@ import time
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
 from app.core.errors import InputError, ModelUnavailable
 from app.core.paths import models_dir
@@ -80,11 +82,49 @@ def record(
         **extra,
     )
     write_atomic(manifest_path(name), json.dumps(asdict(item), indent=2) + "\n")
-    stat = path.stat()  # the sha256 memo spares a re-hash of gigabytes on the next check
-    write_atomic(
-        path.with_name(path.name + ".sha256"), f"{stat.st_size}:{stat.st_mtime_ns} {sha256}\n"
-    )
+    remember_sha256(path, sha256)
     return item
+
+
+def _memo(path: Path) -> tuple[Path, str]:
+    stat = path.stat()
+    return path.with_name(path.name + ".sha256"), f"{stat.st_size}:{stat.st_mtime_ns}"
+
+
+def remember_sha256(path: Path, digest: str) -> None:
+    """Keep a file's sha256 beside it, keyed by size and mtime: hashing gigabytes on every check
+    would cost seconds. A read-only model folder only costs a re-hash next time."""
+    memo, key = _memo(path)
+    with contextlib.suppress(OSError):
+        write_atomic(memo, f"{key} {digest}\n")
+
+
+def file_sha256(path: Path) -> str:
+    """sha256 of a file, from its memo when the file has not changed since."""
+    memo, key = _memo(path)
+    try:
+        cached_key, cached = memo.read_text(encoding="utf-8").split()
+        if cached_key == key:
+            return cached
+    except (OSError, ValueError):
+        pass
+    digest: str = hash_file(path).hexdigest()
+    remember_sha256(path, digest)
+    return digest
+
+
+def hash_file(path: Path, stage: str = "", progress: Progress = no_progress) -> Any:
+    """A hashlib sha256 object fed with the whole file (callers may keep feeding it)."""
+    digest = hashlib.sha256()
+    total = path.stat().st_size
+    done, started = 0, time.monotonic()
+    with path.open("rb") as reader:
+        while block := reader.read(CHUNK):
+            digest.update(block)
+            done += len(block)
+            if stage:
+                progress(transfer_event(stage, done, total, started))
+    return digest
 
 
 def write_atomic(path: Path, text: str) -> None:
@@ -149,13 +189,7 @@ def verify(name: str, progress: Progress = no_progress) -> Installed:
     item = load_installed(name)
     if item is None or not item.path.is_file():
         raise ModelUnavailable(f"model '{name}' is not installed")
-    digest = hashlib.sha256()
-    done, started = 0, time.monotonic()
-    with item.path.open("rb") as reader:
-        while block := reader.read(CHUNK):
-            digest.update(block)
-            done += len(block)
-            progress(transfer_event("verifying", done, item.size, started))
+    digest = hash_file(item.path, "verifying", progress)
     actual = digest.hexdigest()
     if actual != item.sha256:
         raise ModelUnavailable(
@@ -174,10 +208,13 @@ def remove(name: str) -> Path:
     return folder
 
 
-def transfer_event(stage: str, done: int, total: int, started: float) -> ProgressEvent:
-    """Bytes, rate and time left, for a progress bar."""
+def transfer_event(
+    stage: str, done: int, total: int, started: float, base: int = 0
+) -> ProgressEvent:
+    """Bytes, rate and time left, for a progress bar. ``base``: bytes that were already there
+    when ``started`` (a resumed download), which count as done but not towards the rate."""
     elapsed = max(time.monotonic() - started, 1e-6)
-    rate = done / elapsed
+    rate = (done - base) / elapsed
     left = max(total - done, 0) / rate if rate > 0 and total else 0
     message = (
         f"{done / 2**20:.1f}/{total / 2**20:.1f} MB, {rate / 2**20:.1f} MB/s, {_eta(left)} left"

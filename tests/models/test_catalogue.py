@@ -5,7 +5,8 @@ from pathlib import Path
 import pytest
 
 from app.core.errors import ModelUnavailable
-from app.models.catalogue import SMOKE_MODEL, catalogue, file_sha256, resolve_model
+from app.models.catalogue import SMOKE_MODEL, catalogue, resolve_model
+from app.models.installed import file_sha256
 
 
 def test_catalogue_names_both_models() -> None:
