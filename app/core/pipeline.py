@@ -6,6 +6,7 @@ Triage and effort escalation plug in here later; today every passage goes to the
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from app.core.citations import check_citation, normalise
@@ -79,14 +80,17 @@ class CheckResult:
         verdicts = {r.verdict for r in self.policy_results}
         if self.triage_findings:
             verdicts.add("needs_review")  # a person must look, even if every policy passed
-        for verdict in ("violation", "needs_review"):
-            if verdict in verdicts:
-                return verdict
-        return "compliant"
+        return worst_verdict(verdicts)
 
     @property
     def findings(self) -> tuple[CheckedFinding, ...]:
         return self.triage_findings + tuple(f for r in self.policy_results for f in r.findings)
+
+
+def worst_verdict(verdicts: Iterable[str]) -> str:
+    """violation over needs_review over compliant (nothing to judge is compliant)."""
+    present = set(verdicts)
+    return next((v for v in ("violation", "needs_review") if v in present), "compliant")
 
 
 def check_document(
@@ -233,7 +237,7 @@ def _validate(
                     problem=check.problem,
                 )
             )
-    overall = next((v for v in ("violation", "needs_review") if v in verdicts), "compliant")
+    overall = worst_verdict(verdicts)
     return PolicyResult(
         policy=policy,
         verdict=overall,
