@@ -16,6 +16,7 @@ from app import cli_audit, cli_model, cli_policy
 from app.core.engine import EFFORTS
 from app.core.errors import SafeguardError, UsageError, exit_code, user_text
 from app.core.library import PolicyLibrary
+from app.core.limits import DEFAULT_LIMITS
 from app.core.paths import user_policies_dir
 from app.core.policy import Policy
 from app.logs import setup_logging
@@ -60,6 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
         "named report.<document>.json)",
     )
     check.add_argument("--password", help="password of encrypted PDFs")
+    _add_limit_options(check)
     check.add_argument("--pdf", type=Path, metavar="report.pdf", help="write the PDF audit report")
     check.add_argument(
         "--reasoning",
@@ -73,6 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
     extract = commands.add_parser("extract", help="show the passages the model will see")
     extract.add_argument("files", nargs="+", type=Path, metavar="FILE")
     extract.add_argument("--password", help="password of encrypted PDFs")
+    _add_limit_options(extract)
     extract.add_argument("--json", action="store_true", help="print JSON")
 
     policy = commands.add_parser("policy", help="list or show policies")
@@ -91,6 +94,23 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--pdf", type=Path, default=Path("report.pdf"), metavar="report.pdf")
     demo.add_argument("--quiet", action="store_true", help="no progress on stderr")
     return parser
+
+
+def _add_limit_options(parser: argparse.ArgumentParser) -> None:
+    defaults = DEFAULT_LIMITS
+    parser.add_argument(
+        "--max-file-mb", type=int, default=defaults.max_file_mb, help="largest file to read"
+    )
+    parser.add_argument(
+        "--max-pages", type=int, default=defaults.max_pages, help="most PDF pages to read"
+    )
+    parser.add_argument(
+        "--extract-timeout",
+        type=float,
+        default=defaults.timeout_s,
+        metavar="SECONDS",
+        help="stop reading a file after this long",
+    )
 
 
 def _add_model_options(parser: argparse.ArgumentParser, default_model: str | None = None) -> None:
@@ -160,6 +180,8 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "demo":
         args.files = [assets_dir() / DEMO_DOCUMENT]
         args.password, args.db, args.case, args.reasoning = None, None, "demo", False
+        args.max_file_mb, args.max_pages = DEFAULT_LIMITS.max_file_mb, DEFAULT_LIMITS.max_pages
+        args.extract_timeout = DEFAULT_LIMITS.timeout_s
         return commands.check(args, _policies(list(DEMO_POLICIES)), demo=True)
     if args.command == "policy":
         return _policy_command(args)

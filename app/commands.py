@@ -15,10 +15,11 @@ from app.cli_audit import export_pdf
 from app.core.documents import Document
 from app.core.errors import DocumentError, InputError, ModelUnavailable, user_text
 from app.core.library import PolicyLibrary
+from app.core.limits import ExtractionLimits
 from app.core.pipeline import check_document
 from app.core.policy import Policy
 from app.core.progress import CancelToken, ProgressEvent
-from app.ingest import read_document
+from app.ingest.isolated import read_isolated
 from app.models.catalogue import (
     DEFAULT_MODEL,
     SMOKE_MODEL,
@@ -40,7 +41,7 @@ def extract(args: argparse.Namespace) -> int:
     documents = []
     for path in args.files:
         try:
-            documents.append(read_document(path, args.password))
+            documents.append(read_isolated(path, args.password, limits_from(args)))
         except DocumentError as error:
             print(f"safeguard-desk: {user_text(error)}", file=sys.stderr)
             worst = 2
@@ -56,6 +57,15 @@ def extract(args: argparse.Namespace) -> int:
         for document in documents:
             cli_output.print_passages(document, sys.stdout)
     return worst
+
+
+def limits_from(args: argparse.Namespace) -> ExtractionLimits:
+    for name in ("max_file_mb", "max_pages", "extract_timeout"):
+        if getattr(args, name) <= 0:
+            raise InputError(f"--{name.replace('_', '-')} must be more than 0")
+    return ExtractionLimits(
+        max_file_mb=args.max_file_mb, max_pages=args.max_pages, timeout_s=args.extract_timeout
+    )
 
 
 def check(args: argparse.Namespace, policies: list[Policy], *, demo: bool = False) -> int:
@@ -89,7 +99,7 @@ def _check_files(
         started = time.perf_counter()
         printer(ProgressEvent("reading", number - 1, len(args.files), str(path)))
         try:
-            document = read_document(path, args.password)
+            document = read_isolated(path, args.password, limits_from(args), printer)
         except DocumentError as error:
             printer.done()
             print(f"safeguard-desk: {user_text(error)}", file=sys.stderr)
@@ -146,7 +156,7 @@ def replay(args: argparse.Namespace, library: PolicyLibrary) -> int:
     except (OSError, ValueError, KeyError, TypeError) as error:
         raise InputError(f"not a Safeguard Desk report ({error})", path=args.replay) from None
     path = Path(recorded_doc["path"])
-    document = read_document(path, args.password)
+    document = read_isolated(path, args.password)
     if document.sha256 != recorded_doc["sha256"]:
         raise InputError(
             f"cannot replay: the document changed (sha256 {document.sha256[:16]}…, "

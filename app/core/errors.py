@@ -5,8 +5,10 @@
     │   ├── DocumentError           a document cannot be read
     │   │   ├── PasswordRequired        encrypted, no or wrong password
     │   │   ├── NoTextLayer             scanned/image-only or empty
+    │   │   │   └── GarbledText             a text layer that is noise (fonts without Unicode)
     │   │   ├── CorruptDocument         damaged, truncated or mislabelled
-    │   │   └── UnsupportedFormat       not a format we read
+    │   │   ├── UnsupportedFormat       not a format we read
+    │   │   └── TooLarge                over a size, page, character, memory or time limit
     │   ├── PolicyError             a policy file is malformed or unknown
     │   └── UsageError              command-line arguments that make no sense together
     ├── ModelUnavailable            no usable model (CLI exit 3)
@@ -48,6 +50,14 @@ class PasswordRequired(DocumentError):
 
 
 class NoTextLayer(DocumentError):
+    pass
+
+
+class GarbledText(NoTextLayer):
+    pass
+
+
+class TooLarge(DocumentError):
     pass
 
 

@@ -7,8 +7,10 @@ import hashlib
 from pathlib import Path
 
 from app.core.documents import Document
-from app.core.errors import CorruptDocument, InputError, UnsupportedFormat
+from app.core.errors import CorruptDocument, InputError, TooLarge, UnsupportedFormat
+from app.core.limits import DEFAULT_LIMITS, ExtractionLimits
 from app.ingest import pdf, text, word
+from app.ingest.pdf import PageDone
 
 SUFFIXES = {
     ".pdf": "application/pdf",
@@ -25,8 +27,14 @@ def supported(path: Path) -> bool:
     return path.suffix.lower() in SUFFIXES
 
 
-def read_document(path: Path, password: str | None = None) -> Document:
-    """Read a PDF, DOCX, TXT or Markdown file. Raises a DocumentError naming the file."""
+def read_document(
+    path: Path,
+    password: str | None = None,
+    limits: ExtractionLimits = DEFAULT_LIMITS,
+    on_page: PageDone = lambda done, total: None,
+) -> Document:
+    """Read a PDF, DOCX, TXT or Markdown file in this process. Raises a DocumentError naming
+    the file. ``app.ingest.isolated`` runs this in a child process that can be killed."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
@@ -36,6 +44,13 @@ def read_document(path: Path, password: str | None = None) -> Document:
             path=path,
         )
     try:
+        size = path.stat().st_size
+        if size > limits.max_file_bytes:
+            raise TooLarge(
+                f"{size / 2**20:.0f} MB, more than the {limits.max_file_mb} MB limit; "
+                "raise it in Settings (or --max-file-mb) if this is expected",
+                path=path,
+            )
         data = path.read_bytes()
     except FileNotFoundError:
         raise InputError("file not found", path=path) from None
@@ -50,7 +65,7 @@ def read_document(path: Path, password: str | None = None) -> Document:
     media_type = SUFFIXES[suffix]
     if suffix == ".pdf":
         _expect(kind, "pdf", path, "PDF")
-        return pdf.read_pdf(path, data, sha256, password)
+        return pdf.read_pdf(path, data, sha256, password, limits, on_page)
     if suffix == ".docx":
         if kind == "cfb":
             raise CorruptDocument(
@@ -59,13 +74,13 @@ def read_document(path: Path, password: str | None = None) -> Document:
                 path=path,
             )
         _expect(kind, "zip", path, "DOCX")
-        return word.read_docx(path, data, sha256)
+        return word.read_docx(path, data, sha256, limits)
     if kind in ("pdf", "zip", "cfb"):
         raise CorruptDocument(
             f"named {suffix} but is {_KIND_NAMES[kind]}; rename it with the right extension",
             path=path,
         )
-    return text.read_text(path, data, sha256, media_type)
+    return text.read_text(path, data, sha256, media_type, limits)
 
 
 def _sniff(data: bytes) -> str:

@@ -2,8 +2,25 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from app.core.documents import Location
+from app.core.errors import TooLarge
+from app.core.limits import ExtractionLimits
+
 
 def reason(error: BaseException) -> str:
     """A library's exception as a short phrase for a one-line message."""
     text = " ".join(str(error).split())
     return text[:120] if text else type(error).__name__
+
+
+def check_chars(blocks: list[tuple[str, Location]], limits: ExtractionLimits, path: Path) -> None:
+    """Refuse a document whose text is over the character limit (a bomb of text, or a book
+    nobody meant to check in one go)."""
+    total = sum(len(text) for text, _ in blocks)
+    if total > limits.max_chars:
+        raise TooLarge(
+            f"{total:,} characters of text, more than the limit of {limits.max_chars:,}",
+            path=path,
+        )

@@ -9,6 +9,8 @@ import charset_normalizer
 
 from app.core.documents import Document, Location, number_passages
 from app.core.errors import CorruptDocument, NoTextLayer
+from app.core.limits import DEFAULT_LIMITS, ExtractionLimits
+from app.ingest._common import check_chars
 
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
@@ -53,12 +55,19 @@ def _bomless_utf16(data: bytes) -> str | None:
     return None
 
 
-def read_text(path: Path, data: bytes, sha256: str, media_type: str) -> Document:
+def read_text(
+    path: Path,
+    data: bytes,
+    sha256: str,
+    media_type: str,
+    limits: ExtractionLimits = DEFAULT_LIMITS,
+) -> Document:
     text, encoding = decode_text(data, path)
     if "\x00" in text:
         raise CorruptDocument("binary data, not text", path=path)
     warnings = [] if encoding.startswith("utf") else [f"decoded as {encoding}"]
     blocks = paragraphs(text)
+    check_chars(blocks, limits, path)
     passages = number_passages(blocks)
     if not passages:
         raise NoTextLayer("contains no text", path=path)

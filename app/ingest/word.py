@@ -1,11 +1,14 @@
-"""DOCX via python-docx: body paragraphs and table rows in document order, then headers and
-footers. Tracked changes are read as accepted: inserted text is in, deleted text is out."""
+"""DOCX via python-docx: body paragraphs and table rows in document order (text boxes inside
+them), then headers and footers, footnotes, endnotes and reviewers' comments. Tracked changes are
+read as accepted: inserted text is in, deleted text is out, and the passage's location counts
+both (``insertions``, ``deletions``) so a reviewer knows the text was still being edited."""
 
 from __future__ import annotations
 
 import io
 import logging
 import zipfile
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -14,21 +17,46 @@ from docx.opc.exceptions import PackageNotFoundError
 
 from app.core.documents import Document, Location, number_passages
 from app.core.errors import CorruptDocument, NoTextLayer
-from app.ingest._common import reason
+from app.core.limits import DEFAULT_LIMITS, ExtractionLimits
+from app.ingest._common import check_chars, reason
+from app.ingest.word_notes import note_blocks
 
 log = logging.getLogger(__name__)
 MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 MAX_UNPACKED_BYTES = 512 * 1024 * 1024  # a zip bomb stops here, before any XML is parsed
+# What a damaged package makes zipfile, zlib, lxml and python-docx raise.
+_ZIP_ERRORS = (
+    zipfile.BadZipFile,
+    zlib.error,
+    ValueError,
+    KeyError,
+    OSError,
+    EOFError,
+    NotImplementedError,
+)
+_DOCX_ERRORS = (
+    *_ZIP_ERRORS,
+    PackageNotFoundError,
+    SyntaxError,
+    AttributeError,
+    TypeError,
+    IndexError,
+    RecursionError,
+)
 _SKIP = {f"{W}del", f"{W}moveFrom", f"{W}delText", MC_FALLBACK, f"{W}instrText"}
 
 
-def read_docx(path: Path, data: bytes, sha256: str) -> Document:
+def read_docx(
+    path: Path, data: bytes, sha256: str, limits: ExtractionLimits = DEFAULT_LIMITS
+) -> Document:
     _check_package(path, data)
     try:
         document = docx.Document(io.BytesIO(data))
-    except (PackageNotFoundError, ValueError, KeyError, zipfile.BadZipFile, OSError) as error:
+        blocks = body_blocks(document.element.body)
+        blocks.extend(header_footer_blocks(document))
+    except _DOCX_ERRORS as error:
         log.info("python-docx could not open %s", path, exc_info=True)
         if b"purl.oclc.org/ooxml" in _part(data, "word/document.xml")[:4096]:
             raise CorruptDocument(
@@ -39,11 +67,13 @@ def read_docx(path: Path, data: bytes, sha256: str) -> Document:
         raise CorruptDocument(
             f"not a readable Word document ({reason(error)})", path=path
         ) from None
-    blocks = body_blocks(document.element.body)
-    blocks.extend(header_footer_blocks(document))
+    blocks.extend(note_blocks(lambda name: _part(data, name), element_text, tracked))
+    check_chars(blocks, limits, path)
     passages = number_passages(blocks)
     if not passages:
-        raise NoTextLayer("contains no text (only images or empty paragraphs?)", path=path)
+        raise NoTextLayer(
+            "contains no text (only images, empty tables or empty paragraphs?)", path=path
+        )
     return Document(path, sha256, MEDIA_TYPE, 1, passages)
 
 
@@ -52,7 +82,7 @@ def _check_package(path: Path, data: bytes) -> None:
         with zipfile.ZipFile(io.BytesIO(data)) as package:
             names = package.namelist()
             unpacked = sum(info.file_size for info in package.infolist())
-    except (zipfile.BadZipFile, ValueError, OSError) as error:
+    except _ZIP_ERRORS as error:
         raise CorruptDocument(
             f"damaged DOCX: not a valid ZIP package ({reason(error)})", path=path
         ) from None
@@ -72,7 +102,7 @@ def _part(data: bytes, name: str) -> bytes:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as package:
             return package.read(name)
-    except (KeyError, zipfile.BadZipFile, ValueError, OSError):
+    except _ZIP_ERRORS:
         return b""
 
 
@@ -86,12 +116,14 @@ def body_blocks(body: Any) -> list[tuple[str, Location]]:
         for child in container.iterchildren():
             if child.tag == f"{W}p":
                 counters["paragraph"] += 1
-                blocks.append((element_text(child), {"paragraph": counters["paragraph"]}))
+                location = {"paragraph": counters["paragraph"], **tracked(child)}
+                blocks.append((element_text(child), location))
             elif child.tag == f"{W}tbl":
                 counters["table"] += 1
                 blocks.extend(
-                    (text, {"table": counters["table"], "row": row})
-                    for row, text in enumerate(table_rows(child), start=1)
+                    (text, {"table": counters["table"], "row": row, **marks})
+                    for row, (text, marks) in enumerate(table_rows(child), start=1)
+                    if text.replace("|", "").strip()  # rows of empty cells are not passages
                 )
             elif child.tag == f"{W}sdt":
                 for content in child.iterchildren(f"{W}sdtContent"):
@@ -101,7 +133,7 @@ def body_blocks(body: Any) -> list[tuple[str, Location]]:
     return blocks
 
 
-def table_rows(table: Any) -> list[str]:
+def table_rows(table: Any) -> list[tuple[str, dict[str, int]]]:
     rows = []
     for row in table.iterchildren(f"{W}tr"):
         cells = []
@@ -109,8 +141,19 @@ def table_rows(table: Any) -> list[str]:
             if cell.getparent() is not row:
                 continue  # nested tables are read through their outer cell's paragraphs
             cells.append(" ".join(element_text(p) for p in cell.iter(f"{W}p")).strip())
-        rows.append(" | ".join(cells))
+        rows.append((" | ".join(cells), tracked(row)))
     return rows
+
+
+def tracked(element: Any) -> dict[str, int]:
+    """How many tracked insertions and deletions an element holds (formatting-only changes and
+    inserted paragraph marks not counted); empty when there are none."""
+    marks = {}
+    for key, tag in (("insertions", f"{W}ins"), ("deletions", f"{W}del")):
+        count = sum(1 for node in element.iter(tag) if node.getparent().tag != f"{W}rPr")
+        if count:
+            marks[key] = count
+    return marks
 
 
 def element_text(element: Any) -> str:

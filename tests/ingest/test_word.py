@@ -68,6 +68,32 @@ def test_tracked_changes_read_as_accepted(tmp_path: Path) -> None:
     document.save(path)
     (passage,) = read_document(path).passages
     assert passage.text == "Fees are 2% a year."
+    assert passage.location == {"paragraph": 1, "insertions": 1, "deletions": 1}
+
+
+def test_corpus_tracked_changes_are_marked_and_deleted_text_left_out() -> None:
+    passages = read_document(corpus_file("docs/poi__delins.docx")).passages
+    marked = [p for p in passages if "insertions" in p.location or "deletions" in p.location]
+    assert marked  # 36 changes by one author: the passages holding them say so
+    unmarked = [p for p in passages if p not in marked]
+    assert all(set(p.location) <= {"paragraph", "table", "row"} for p in unmarked)
+
+
+def test_corpus_footnotes_and_comments_are_passages() -> None:
+    notes = read_document(corpus_file("docs/mammoth__footnotes.docx")).passages
+    assert [(p.text, p.location) for p in notes if "footnote" in p.location] == [
+        ("A tachyon walks into a bar.", {"footnote": 1}),
+        ("Fin.", {"footnote": 2}),
+    ]
+    comments = read_document(corpus_file("docs/pydocx__comments-rich-para.docx")).passages
+    found = [p for p in comments if "comment" in p.location]
+    assert found and all(p.text.startswith("Comment by ") for p in found)
+    assert [p.location["comment"] for p in found] == list(range(1, len(found) + 1))
+
+
+def test_corpus_text_box_content_is_read() -> None:
+    (passage,) = read_document(corpus_file("docs/mammoth__text-box.docx")).passages
+    assert passage.text == "Datum plane"
 
 
 def test_document_with_only_empty_paragraphs(tmp_path: Path) -> None:
@@ -112,7 +138,7 @@ def test_corpus_strict_ooxml_gets_a_next_step() -> None:
         assert document.passages
 
 
-def test_corpus_tables_only_document() -> None:
-    document = read_document(corpus_file("docs/pydocx__tbl-having-tables.docx"))
-    assert document.passages
-    assert all("table" in p.location for p in document.passages)
+def test_corpus_tables_of_empty_cells_are_no_text() -> None:
+    # Three tables whose cells are all empty: rows of " | " separators are not passages.
+    with pytest.raises(NoTextLayer, match="empty tables"):
+        read_document(corpus_file("docs/pydocx__tbl-having-tables.docx"))

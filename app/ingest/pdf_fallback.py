@@ -1,0 +1,50 @@
+"""pdfminer.six as the second PDF reader. pypdf is fast and handles forms well; pdfminer
+recovers files whose page tree pypdf cannot follow, reads CJK fonts pypdf garbles, and skips
+images instead of decoding them (a JBIG2 bomb page still yields its text)."""
+
+from __future__ import annotations
+
+import io
+import logging
+from collections.abc import Callable
+
+from pdfminer.high_level import extract_pages
+from pdfminer.layout import LAParams, LTTextContainer
+from pdfminer.pdfexceptions import PDFException
+from pdfminer.psexceptions import PSException
+
+log = logging.getLogger(__name__)
+# Anything pdfminer raises on a damaged file. It is not careful about its own exception types.
+ERRORS = (
+    PDFException,
+    PSException,
+    ValueError,
+    KeyError,
+    TypeError,
+    AttributeError,
+    IndexError,
+    AssertionError,
+    RecursionError,
+    OSError,
+    EOFError,
+    ZeroDivisionError,
+    NotImplementedError,
+)
+
+
+def page_texts(
+    data: bytes,
+    password: str,
+    max_pages: int,
+    on_page: Callable[[int], None] = lambda n: None,
+) -> list[str]:
+    """Text of each page (at most ``max_pages``). Raises one of ERRORS if the file is
+    unreadable; pages pdfminer cannot lay out come back empty."""
+    texts: list[str] = []
+    for layout in extract_pages(
+        io.BytesIO(data), password=password, maxpages=max_pages, laparams=LAParams()
+    ):
+        parts = [element.get_text() for element in layout if isinstance(element, LTTextContainer)]
+        texts.append("".join(parts))
+        on_page(len(texts))
+    return texts
