@@ -31,11 +31,21 @@ def library() -> PolicyLibrary:
     return PolicyLibrary([user_policies_dir(), bundled_policies_dir()])
 
 
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("safeguard-desk")
+    except PackageNotFoundError:  # a plain checkout on sys.path
+        return "(not installed)"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="safeguard-desk",
         description="Check documents against policies with a local reasoning model.",
     )
+    parser.add_argument("--version", action="version", version=f"safeguard-desk {_version()}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     check = commands.add_parser("check", help="check documents against policies")

@@ -5,20 +5,20 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import os
 import sys
-import time
 from pathlib import Path
 
 from app import cli_output
+from app.checking import check_file
 from app.cli_audit import export_pdf
 from app.core.documents import Document
+from app.core.engine import Engine
 from app.core.errors import DocumentError, InputError, ModelUnavailable, user_text
 from app.core.library import PolicyLibrary
 from app.core.limits import ExtractionLimits
-from app.core.pipeline import check_document
 from app.core.policy import Policy
-from app.core.progress import CancelToken, ProgressEvent
+from app.core.progress import ProgressEvent
+from app.engines import EngineOptions, load_engine
 from app.ingest.isolated import read_isolated
 from app.models.catalogue import (
     DEFAULT_MODEL,
@@ -27,10 +27,8 @@ from app.models.catalogue import (
     ModelRef,
     resolve_model,
 )
-from app.models.fit import ModelShape, detect_gpu, estimate
-from app.models.gguf_header import read_header
 from app.models.installed import file_sha256
-from app.report.json_report import build_report, write_json
+from app.report.json_report import write_json
 from app.store.repository import Store
 
 log = logging.getLogger(__name__)
@@ -93,40 +91,41 @@ def _check_files(
     store: Store,
     printer: cli_output.ProgressPrinter,
 ) -> int:
-    engine = None
+    engines: list[Engine] = []  # loaded once, when the first readable file needs it
+
+    def engine_for_check() -> Engine:
+        if not engines:
+            printer(ProgressEvent("loading model", 0, 0, model.name))
+            engines.append(_load_engine(model, args, args.quiet))
+        return engines[0]
+
     worst = 0
     for number, path in enumerate(args.files, start=1):
-        started = time.perf_counter()
         printer(ProgressEvent("reading", number - 1, len(args.files), str(path)))
         try:
-            document = read_isolated(path, args.password, limits_from(args), printer)
+            checked = check_file(
+                path,
+                policies,
+                engine_for_check,
+                store,
+                effort=args.effort,
+                password=args.password,
+                limits=limits_from(args),
+                case=args.case,
+                notice=notice,
+                progress=printer,
+            )
         except DocumentError as error:
             printer.done()
             print(f"safeguard-desk: {user_text(error)}", file=sys.stderr)
             worst = 2
             continue
-        ingest_s = time.perf_counter() - started
-        if engine is None:
-            printer(ProgressEvent("loading model", 0, 0, model.name))
-            engine = _load_engine(model, args, args.quiet)
-        run_id = store.start_run(document, policies, engine.info, args.effort, args.case)
-        try:
-            result = check_document(
-                document,
-                policies,
-                engine,
-                effort=args.effort,
-                progress=printer,
-                cancel=CancelToken(),
-            )
-        except BaseException as error:
-            store.fail_run(run_id, user_text(error))
-            raise
-        report = build_report(
-            result, engine.info, timings={"ingest_s": ingest_s, **result.timings}, notice=notice
+        run_id, result, report, document = (
+            checked.run_id,
+            checked.result,
+            checked.report,
+            checked.result.document,
         )
-        report["run"] = {"id": run_id}
-        store.finish_run(run_id, result, report)
         out = _report_path(args.out, document, len(args.files))
         if out is not None:
             printer(ProgressEvent("writing report", 0, 0, str(out)))
@@ -186,7 +185,7 @@ def replay(args: argparse.Namespace, library: PolicyLibrary) -> int:
     return check(args, policies)
 
 
-def engine_for(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+def engine_for(args: argparse.Namespace) -> Engine:
     """The engine for ``policy test`` and ``eval`` (the model from --model, loaded once)."""
     model = _model_for(args, demo=False)
     if model.smoke and not args.quiet:
@@ -208,34 +207,19 @@ def _model_for(args: argparse.Namespace, demo: bool) -> ModelRef:
     return resolve_model(args.model)
 
 
-def _load_engine(model: ModelRef, args: argparse.Namespace, quiet: bool):  # type: ignore[no-untyped-def]
-    from app.inference.llama_engine import LlamaCppEngine, LlamaSettings
-
-    # Checks never talk to the hub: everything they need is on disk.
-    os.environ["HF_HUB_OFFLINE"] = "1"
-    shape = ModelShape.from_gguf(read_header(model.path))
-    fit = estimate(
-        shape,
+def _load_engine(model: ModelRef, args: argparse.Namespace, quiet: bool) -> Engine:
+    options = EngineOptions(
         n_ctx=args.n_ctx,
-        default_ctx=model.n_ctx,
-        gpu=detect_gpu(),
-        n_gpu_layers=args.gpu_layers,
+        gpu_layers=args.gpu_layers,
+        threads=args.threads,
+        seed=args.seed,
+        temperature=args.temperature,
     )
-    if not quiet:
-        print(f"{model.name}: {fit.summary()}", file=sys.stderr)
-    return LlamaCppEngine(
-        LlamaSettings(
-            model_path=model.path,
-            name=model.name,
-            file_sha256=file_sha256(model.path),
-            n_ctx=fit.n_ctx,
-            n_gpu_layers=fit.n_gpu_layers,
-            n_threads=args.threads,
-            seed=args.seed,
-            temperature=args.temperature,
-            chat_format=model.chat_format,
-        )
-    )
+    return load_engine(model, options, (lambda line: None) if quiet else _to_stderr)
+
+
+def _to_stderr(line: str) -> None:
+    print(line, file=sys.stderr)
 
 
 def _report_path(out: Path | None, document: Document, count: int) -> Path | None:

@@ -47,9 +47,18 @@ class Document:
         }
 
 
+_TRACKED = ("insertions", "deletions")
+
+
 def format_location(location: Location) -> str:
-    """'page 3', 'table 1 row 2', 'line 12' — for people."""
-    return " ".join(f"{key} {value}" for key, value in location.items())
+    """'page 3', 'table 1 row 2', 'paragraph 4 (tracked changes: 1 insertion)' — for people."""
+    place = " ".join(f"{key} {value}" for key, value in location.items() if key not in _TRACKED)
+    changes = [
+        f"{location[key]} {key[:-1] if location[key] == 1 else key}"
+        for key in _TRACKED
+        if location.get(key)
+    ]
+    return f"{place} (tracked changes: {', '.join(changes)})" if changes else place
 
 
 def number_passages(blocks: list[tuple[str, Location]]) -> tuple[Passage, ...]:

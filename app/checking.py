@@ -1,0 +1,73 @@
+"""One document through the whole check: read (child process), reason, validate, store, report.
+The CLI and the desktop app both call ``check_file``; only how they show progress differs."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from app.core.engine import Engine, TokenCallback
+from app.core.errors import user_text
+from app.core.limits import DEFAULT_LIMITS, ExtractionLimits
+from app.core.pipeline import CheckResult, check_document
+from app.core.policy import Policy
+from app.core.progress import CancelToken, Progress, no_progress
+from app.ingest.isolated import read_isolated
+from app.report.json_report import build_report
+from app.store.repository import Store
+
+
+@dataclass(frozen=True)
+class CheckedFile:
+    run_id: int
+    result: CheckResult
+    report: dict[str, Any]
+
+
+def check_file(
+    path: Path,
+    policies: list[Policy],
+    engine_for_check: Callable[[], Engine],
+    store: Store,
+    *,
+    effort: str,
+    password: str | None = None,
+    limits: ExtractionLimits = DEFAULT_LIMITS,
+    case: str = "default",
+    notice: str = "",
+    progress: Progress = no_progress,
+    cancel: CancelToken | None = None,
+    on_text: TokenCallback | None = None,
+) -> CheckedFile:
+    """``engine_for_check`` is called once the file has been read (a file that cannot be read
+    never costs a model load). Raises DocumentError before anything is stored when the file
+    cannot be read; any later failure (cancel included) marks the stored run failed and is
+    raised again."""
+    cancel = cancel or CancelToken()
+    started = time.perf_counter()
+    document = read_isolated(path, password, limits, progress, cancel)
+    ingest_s = time.perf_counter() - started
+    engine = engine_for_check()
+    run_id = store.start_run(document, policies, engine.info, effort, case)
+    try:
+        result = check_document(
+            document,
+            policies,
+            engine,
+            effort=effort,
+            progress=progress,
+            cancel=cancel,
+            on_text=on_text,
+        )
+    except BaseException as error:
+        store.fail_run(run_id, user_text(error))
+        raise
+    report = build_report(
+        result, engine.info, timings={"ingest_s": ingest_s, **result.timings}, notice=notice
+    )
+    report["run"] = {"id": run_id}
+    store.finish_run(run_id, result, report)
+    return CheckedFile(run_id, result, report)

@@ -1,0 +1,93 @@
+"""The app's settings: one typed schema with a version, stored as JSON in the data dir.
+
+The desktop app edits these through its Settings dialog; nothing else (no QSettings) keeps
+preferences. A file from a newer version is refused rather than half-read; unknown keys are
+dropped and missing ones take their defaults, so older files keep working.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import asdict, dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+from app.core.engine import EFFORTS
+from app.core.errors import InputError
+from app.core.limits import ExtractionLimits
+from app.core.paths import data_dir
+
+SCHEMA_VERSION = 1
+
+
+@dataclass(frozen=True)
+class Settings:
+    model: str = ""  # an installed model's name; "" = the best installed one
+    gpu_layers: int = -1  # -1 = as many as fit (the fit estimate decides)
+    context_length: int = 0  # 0 = as large as fits
+    threads: int = 0  # 0 = all physical cores
+    default_effort: str = "medium"
+    default_policies: tuple[str, ...] = ("fin-promo",)
+    limits: ExtractionLimits = field(default_factory=ExtractionLimits)
+
+    def validated(self) -> Settings:
+        if self.default_effort not in EFFORTS:
+            raise InputError(f"default effort must be one of {', '.join(EFFORTS)}")
+        for name in ("gpu_layers",):
+            if getattr(self, name) < -1:
+                raise InputError(f"{name.replace('_', ' ')} must be -1 (auto) or more")
+        for name in ("context_length", "threads"):
+            if getattr(self, name) < 0:
+                raise InputError(f"{name.replace('_', ' ')} must be 0 (auto) or more")
+        return self
+
+
+def settings_path() -> Path:
+    return data_dir() / "settings.json"
+
+
+def load_settings(path: Path | None = None) -> Settings:
+    path = path or settings_path()
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return Settings()
+    except (OSError, ValueError) as error:
+        raise InputError(
+            f"settings file is unreadable ({error}); fix or delete it", path=path
+        ) from None
+    if not isinstance(data, dict):
+        raise InputError("settings file is not a JSON object; fix or delete it", path=path)
+    version = data.get("version", 1)
+    if not isinstance(version, int) or version > SCHEMA_VERSION:
+        raise InputError(
+            f"settings were written by a newer Safeguard Desk (version {version}); update the app",
+            path=path,
+        )
+    return _from_json(data, path)
+
+
+def save_settings(settings: Settings, path: Path | None = None) -> Path:
+    """Write atomically: a crash while saving leaves the old file, never half a file."""
+    path = path or settings_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    payload = {"version": SCHEMA_VERSION, **asdict(settings.validated())}
+    temporary = path.with_suffix(".tmp")
+    temporary.write_text(json.dumps(payload, indent=2), encoding="utf-8")
+    os.replace(temporary, path)
+    return path
+
+
+def _from_json(data: dict[str, Any], path: Path) -> Settings:
+    known = {f.name for f in fields(Settings)}
+    values = {k: v for k, v in data.items() if k in known and k != "limits"}
+    if "default_policies" in values:
+        values["default_policies"] = tuple(values["default_policies"])
+    limit_names = {f.name for f in fields(ExtractionLimits)}
+    limits = {k: v for k, v in dict(data.get("limits") or {}).items() if k in limit_names}
+    try:
+        settings = replace(Settings(), **values, limits=ExtractionLimits(**limits))
+        return settings.validated()
+    except (TypeError, InputError) as error:
+        raise InputError(f"settings file has a bad value ({error})", path=path) from None
