@@ -31,6 +31,20 @@ def library() -> PolicyLibrary:
     return PolicyLibrary([user_policies_dir(), bundled_policies_dir()])
 
 
+def _desktop_app() -> int:
+    """No command: open the desktop app (PySide6 is imported only here)."""
+    try:
+        from app.ui.app import run
+    except ImportError as error:  # Qt's system libraries missing on a bare server
+        print(
+            f"safeguard-desk: the desktop app cannot start ({error}); the command line works: "
+            "see 'safeguard-desk --help'",
+            file=sys.stderr,
+        )
+        return 2
+    return run()
+
+
 def _version() -> str:
     from importlib.metadata import PackageNotFoundError, version
 
@@ -152,12 +166,7 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit as exit_:  # argparse already printed a usage line
         return 0 if exit_.code in (0, None) else 2
     if args.command is None:
-        print(
-            "safeguard-desk: the desktop app is not part of this build yet; use "
-            "'safeguard-desk check', 'extract', 'policy' or 'demo' (see --help)",
-            file=sys.stderr,
-        )
-        return 2
+        return _desktop_app()
     try:
         return _dispatch(args)
     except BrokenPipeError:  # the reader went away (`| head`): stop quietly, as shell tools do

@@ -5,11 +5,10 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
 
 from app.core.errors import InputError, UsageError
+from app.exports import export_pdf
 from app.store.repository import DECISIONS, Store, canonical_sha256
 
 SEVERITIES = ("low", "medium", "high", "critical")
@@ -71,46 +70,6 @@ def run(args: argparse.Namespace) -> int:
         return handler(store, args)
     finally:
         store.close()
-
-
-def review_document(store: Store, run_id: int) -> dict[str, Any]:
-    """The run's report JSON with the reviewer's decisions: what a PDF report shows and embeds."""
-    row = store.run(run_id)
-    if row["status"] != "complete" or not row["report_json"]:
-        raise InputError(f"run {run_id} is {row['status']}: there is no complete report to export")
-    report: dict[str, Any] = json.loads(row["report_json"])
-    decisions = []
-    for finding in store.findings(run_id):
-        decision = finding["decision"]
-        decisions.append(
-            None
-            if decision is None
-            else {
-                "finding": finding["id"],
-                "decision": decision["decision"],
-                "note": decision["note"],
-                "amended": json.loads(decision["amended_json"])
-                if decision["amended_json"]
-                else None,
-                "reviewer": decision["reviewer"],
-                "decided_at": decision["decided_at"],
-            }
-        )
-    report["run"] = {"id": run_id, "status": row["status"]}
-    report["review"] = {
-        "reviewer": store.actor,
-        "decisions": decisions,
-        "exported_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-    }
-    return report
-
-
-def export_pdf(store: Store, run_id: int, target: Path, reasoning: bool = False) -> str:
-    from app.report.pdf_report import build_pdf
-
-    digest = build_pdf(review_document(store, run_id), target, reasoning=reasoning)
-    store.record_export(run_id, digest, target)
-    return digest
 
 
 def _review_list(store: Store, args: argparse.Namespace) -> int:

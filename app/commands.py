@@ -10,7 +10,6 @@ from pathlib import Path
 
 from app import cli_output
 from app.checking import check_file
-from app.cli_audit import export_pdf
 from app.core.documents import Document
 from app.core.engine import Engine
 from app.core.errors import DocumentError, InputError, ModelUnavailable, user_text
@@ -19,6 +18,7 @@ from app.core.limits import ExtractionLimits
 from app.core.policy import Policy
 from app.core.progress import ProgressEvent
 from app.engines import EngineOptions, load_engine
+from app.exports import export_pdf
 from app.ingest.isolated import read_isolated
 from app.models.catalogue import (
     DEFAULT_MODEL,

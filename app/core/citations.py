@@ -88,3 +88,31 @@ def quote_in(quote: str, text: str) -> bool:
     if quote[-1].isalnum():
         pattern += r"(?!\w)"
     return re.search(pattern, text) is not None
+
+
+def quote_span(quote: str, text: str) -> tuple[int, int] | None:
+    """Where ``quote`` is in ``text`` (both as written), matched the way ``quote_in`` matches:
+    case, whitespace (line breaks included) and typographic marks ignored. For highlighting."""
+    folded: list[str] = []
+    origin: list[int] = []  # folded character -> index in text
+    for index, char in enumerate(text):
+        if char.isspace():
+            if folded and folded[-1] != " ":
+                folded.append(" ")
+                origin.append(index)
+            continue
+        for piece in unicodedata.normalize("NFKC", char).translate(_EQUIVALENT).casefold():
+            folded.append(piece)
+            origin.append(index)
+    needle = normalise(quote)
+    if not needle:
+        return None
+    pattern = re.escape(needle)
+    if needle[0].isalnum():
+        pattern = r"(?<!\w)" + pattern
+    if needle[-1].isalnum():
+        pattern += r"(?!\w)"
+    match = re.search(pattern, "".join(folded))
+    if match is None:
+        return None
+    return origin[match.start()], origin[match.end() - 1] + 1

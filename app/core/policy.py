@@ -170,3 +170,20 @@ def _criteria(text: str, path: Path | None) -> tuple[Section, ...]:
     if not sections:
         raise PolicyError("'# Criteria' has no '## ID Title' sections to cite", path=path)
     return tuple(sections)
+
+
+_VERSION_LINE = re.compile(r"^(version:\s*)(\d+)\.(\d+)\.(\d+)\s*$", re.MULTILINE)
+
+
+def bump_version(text: str) -> tuple[str, str]:
+    """Raise the patch number of the front matter's ``version: X.Y.Z`` (a saved edit is a new
+    version, so reports and test results name exactly what was applied). Returns (text, new
+    version); a policy without a version line gets ``version: 1.0.0`` added."""
+    match = _VERSION_LINE.search(text)
+    if match is None:
+        if text.startswith("---\n"):
+            return text.replace("---\n", "---\nversion: 1.0.0\n", 1), "1.0.0"
+        return text, ""
+    major, minor, patch = (int(match.group(n)) for n in (2, 3, 4))
+    version = f"{major}.{minor}.{patch + 1}"
+    return text[: match.start()] + match.group(1) + version + text[match.end() :], version

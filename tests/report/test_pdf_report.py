@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
-from app.cli_audit import export_pdf, review_document
 from app.core.documents import Document, Passage
 from app.core.pipeline import check_document
+from app.exports import export_pdf, review_document
 from app.report.json_report import build_report
 from app.report.pdf_report import build_pdf, read_attached
 from app.store.repository import Store, canonical_sha256

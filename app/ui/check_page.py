@@ -1,0 +1,348 @@
+"""Set up and run a check: documents (dialog or drag and drop), policies, effort; then a
+progress bar by stage with Cancel, and the model's reasoning streaming into an auditor pane
+that stays collapsed unless asked for."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.checking import check_file
+from app.core.engine import EFFORTS, Engine, TokenCallback
+from app.core.errors import DocumentError, UsageError
+from app.core.policy import Policy
+from app.core.progress import CancelToken, Progress, ProgressEvent
+from app.ingest import SUFFIXES
+from app.models.catalogue import SMOKE_NOTICE
+from app.store.repository import Store
+from app.ui.errors import show_error
+from app.ui.services import Services
+from app.ui.widgets import heading, hint
+from app.ui.worker import Job, start_job
+
+STAGE_WORDS = {
+    "reading": "Reading",
+    "loading model": "Loading the model",
+    "triage": "Triage",
+    "reasoning": "Reasoning",
+    "checking citations": "Checking citations",
+}
+
+
+@dataclass
+class CheckOutcome:
+    run_ids: list[int] = field(default_factory=list)
+    errors: list[DocumentError] = field(default_factory=list)
+
+
+class CheckPage(QWidget):
+    finished = Signal(object)  # CheckOutcome
+
+    def __init__(self, services: Services, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("checkPage")
+        self.services = services
+        self.job: Job | None = None
+        self._channel = ""
+        self.setAcceptDrops(True)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 16, 24, 16)
+        layout.addWidget(heading("New check"))
+        self.smoke_banner = QLabel(f"Demo — {SMOKE_NOTICE}")
+        self.smoke_banner.setObjectName("smokeBanner")
+        self.smoke_banner.setWordWrap(True)
+        self.smoke_banner.setVisible(False)
+        layout.addWidget(self.smoke_banner)
+
+        columns = QHBoxLayout()
+        documents = QGroupBox("1. Documents")
+        documents_layout = QVBoxLayout(documents)
+        self.document_list = QListWidget()
+        self.document_list.setObjectName("documentList")
+        self.document_hint = hint(
+            "Drop PDF, DOCX, TXT or Markdown files here, or press Add documents."
+        )
+        add = QPushButton("Add documents…")
+        add.clicked.connect(self.choose_documents)
+        remove = QPushButton("Remove")
+        remove.clicked.connect(self.remove_selected)
+        row = QHBoxLayout()
+        row.addWidget(add)
+        row.addWidget(remove)
+        row.addStretch()
+        documents_layout.addWidget(self.document_hint)
+        documents_layout.addWidget(self.document_list)
+        documents_layout.addLayout(row)
+        columns.addWidget(documents, 3)
+
+        policies = QGroupBox("2. Policies")
+        policies_layout = QVBoxLayout(policies)
+        self.policy_list = QListWidget()
+        self.policy_list.setObjectName("policyList")
+        self.policy_list.setWordWrap(True)
+        self.policy_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        policies_layout.addWidget(self.policy_list)
+        effort_row = QHBoxLayout()
+        effort_row.addWidget(QLabel("Reasoning effort:"))
+        self.effort = QComboBox()
+        self.effort.addItems(list(EFFORTS))
+        self.effort.setToolTip("Higher effort reasons longer: slower, usually more careful.")
+        effort_row.addWidget(self.effort)
+        effort_row.addStretch()
+        policies_layout.addLayout(effort_row)
+        columns.addWidget(policies, 2)
+        layout.addLayout(columns, 3)
+
+        run_row = QHBoxLayout()
+        self.start_button = QPushButton("Start check")
+        self.start_button.setObjectName("startButton")
+        self.start_button.setDefault(True)
+        self.start_button.clicked.connect(self.start)
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setObjectName("cancelButton")
+        self.cancel_button.setEnabled(False)
+        self.cancel_button.clicked.connect(self.cancel)
+        self.stage = QLabel("Ready.")
+        self.stage.setObjectName("stageLabel")
+        self.progress = QProgressBar()
+        self.progress.setObjectName("checkProgress")
+        self.progress.setValue(0)
+        run_row.addWidget(self.start_button)
+        run_row.addWidget(self.cancel_button)
+        run_row.addWidget(self.progress, 1)
+        layout.addLayout(run_row)
+        layout.addWidget(self.stage)
+
+        self.reasoning_box = QGroupBox(
+            "Live reasoning (auditor view — the model's raw chain of thought)"
+        )
+        self.reasoning_box.setCheckable(True)
+        self.reasoning_box.setChecked(False)
+        box_layout = QVBoxLayout(self.reasoning_box)
+        self.reasoning = QPlainTextEdit()
+        self.reasoning.setObjectName("liveReasoning")
+        self.reasoning.setReadOnly(True)
+        self.reasoning.setVisible(False)
+        self.reasoning.setPlaceholderText("The model's reasoning appears here while it works.")
+        box_layout.addWidget(self.reasoning)
+        self.reasoning_box.toggled.connect(self._show_reasoning)
+        layout.addWidget(self.reasoning_box)
+        layout.addStretch(0)
+        self._layout = layout
+        self.refresh_policies()
+
+    def _show_reasoning(self, visible: bool) -> None:
+        self.reasoning.setVisible(visible)
+        self._layout.setStretchFactor(self.reasoning_box, 2 if visible else 0)
+
+    # set-up ---------------------------------------------------------------------------------
+    def refresh_policies(self) -> None:
+        chosen = set(self.chosen_policy_ids()) or set(self.services.settings.default_policies)
+        self.policy_list.clear()
+        for policy in self.services.library.all():
+            item = QListWidgetItem(f"{policy.id} {policy.version} — {policy.title}")
+            item.setToolTip(policy.title)
+            item.setData(Qt.ItemDataRole.UserRole, policy.id)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            checked = policy.id in chosen
+            item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
+            self.policy_list.addItem(item)
+        self.effort.setCurrentText(self.services.settings.default_effort)
+        self.smoke_banner.setVisible(self._smoke_model())
+
+    def _smoke_model(self) -> bool:
+        try:
+            return self.services.model().smoke
+        except Exception:
+            return False
+
+    def chosen_policy_ids(self) -> list[str]:
+        ids = []
+        for row in range(self.policy_list.count()):
+            item = self.policy_list.item(row)
+            if item.checkState() == Qt.CheckState.Checked:
+                ids.append(str(item.data(Qt.ItemDataRole.UserRole)))
+        return ids
+
+    def set_policies(self, ids: list[str]) -> None:
+        for row in range(self.policy_list.count()):
+            item = self.policy_list.item(row)
+            wanted = item.data(Qt.ItemDataRole.UserRole) in ids
+            item.setCheckState(Qt.CheckState.Checked if wanted else Qt.CheckState.Unchecked)
+
+    def documents(self) -> list[Path]:
+        return [
+            Path(self.document_list.item(row).data(Qt.ItemDataRole.UserRole))
+            for row in range(self.document_list.count())
+        ]
+
+    def add_documents(self, paths: list[Path]) -> None:
+        present = set(self.documents())
+        for path in paths:
+            if path in present:
+                continue
+            item = QListWidgetItem(f"{path.name}   —   {path.parent}")
+            item.setData(Qt.ItemDataRole.UserRole, str(path))
+            item.setToolTip(str(path))
+            self.document_list.addItem(item)
+            present.add(path)
+        self.document_hint.setVisible(self.document_list.count() == 0)
+
+    def choose_documents(self) -> None:
+        patterns = " ".join(f"*{suffix}" for suffix in SUFFIXES)
+        names, _ = QFileDialog.getOpenFileNames(
+            self, "Add documents", str(Path.home()), f"Documents ({patterns})"
+        )
+        self.add_documents([Path(name) for name in names])
+
+    def remove_selected(self) -> None:
+        for item in self.document_list.selectedItems():
+            self.document_list.takeItem(self.document_list.row(item))
+        self.document_hint.setVisible(self.document_list.count() == 0)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths = [Path(url.toLocalFile()) for url in event.mimeData().urls() if url.isLocalFile()]
+        self.add_documents([p for p in paths if p.suffix.lower() in SUFFIXES])
+        event.acceptProposedAction()
+
+    # running --------------------------------------------------------------------------------
+    def start(self) -> None:
+        paths, policy_ids = self.documents(), self.chosen_policy_ids()
+        try:
+            if not paths:
+                raise UsageError("add at least one document to check")
+            if not policy_ids:
+                raise UsageError("choose at least one policy")
+            policies = [self.services.library.resolve(ref) for ref in policy_ids]
+            model = self.services.model()
+        except Exception as error:
+            show_error(self, "Cannot start the check", error)
+            return
+        notice = SMOKE_NOTICE if model.smoke else ""
+        self.reasoning.clear()
+        self._channel = ""
+        self._set_running(True)
+        self.job = start_job(
+            lambda progress, cancel, on_text: run_check(
+                self.services, paths, policies, self.effort.currentText(), notice,
+                progress, cancel, on_text,
+            ),
+            "check",
+            self,
+        )  # fmt: skip
+        self.job.progress.connect(self._on_progress)
+        self.job.text.connect(self._on_text)
+        self.job.finished.connect(self._on_finished)
+        self.job.failed.connect(self._on_failed)
+
+    def cancel(self) -> None:
+        if self.job is not None:
+            self.stage.setText("Cancelling… (the model stops at its next token)")
+            self.cancel_button.setEnabled(False)
+            self.job.cancel()
+
+    def _set_running(self, running: bool) -> None:
+        self.start_button.setEnabled(not running)
+        self.cancel_button.setEnabled(running)
+        if running:
+            self.progress.setRange(0, 0)
+            self.stage.setText("Starting…")
+
+    def _on_progress(self, event: ProgressEvent) -> None:
+        words = STAGE_WORDS.get(event.stage, event.stage.capitalize())
+        detail = f": {event.message}" if event.message else ""
+        self.stage.setText(f"{words}{detail}")
+        if event.total:
+            self.progress.setRange(0, event.total)
+            self.progress.setValue(event.done)
+            self.progress.setFormat(f"{words} %v of %m")
+        else:
+            self.progress.setRange(0, 0)
+
+    def _on_text(self, channel: str, text: str) -> None:
+        cursor = self.reasoning.textCursor()
+        cursor.movePosition(cursor.MoveOperation.End)
+        if channel != self._channel:
+            self._channel = channel
+            label = "reasoning" if channel == "analysis" else "answer"
+            cursor.insertText(f"\n— {label} —\n")
+        cursor.insertText(text)
+        if self.reasoning.isVisible():
+            self.reasoning.ensureCursorVisible()
+
+    def _on_finished(self, outcome: CheckOutcome) -> None:
+        self._set_running(False)
+        self.progress.setRange(0, 1)
+        self.progress.setValue(1)
+        self.stage.setText(f"Done: {len(outcome.run_ids)} document(s) checked.")
+        self.job = None
+        for error in outcome.errors:
+            show_error(self, "A document could not be read", error)
+        self.finished.emit(outcome)
+
+    def _on_failed(self, error: BaseException) -> None:
+        self._set_running(False)
+        self.progress.setRange(0, 1)
+        self.progress.setValue(0)
+        self.stage.setText("Cancelled." if type(error).__name__ == "Cancelled" else "Stopped.")
+        self.job = None
+        show_error(self, "The check stopped", error)
+
+
+def run_check(
+    services: Services,
+    paths: list[Path],
+    policies: list[Policy],
+    effort: str,
+    notice: str,
+    progress: Progress,
+    cancel: CancelToken,
+    on_text: TokenCallback,
+) -> CheckOutcome:
+    """The worker's job: every document in turn. A file that cannot be read is reported at the
+    end; the others are still checked. The worker gets its own store connection (SQLite
+    connections belong to one thread)."""
+    outcome = CheckOutcome()
+    store = Store(services.store.path)
+    try:
+        for number, path in enumerate(paths, start=1):
+            progress(ProgressEvent("reading", number - 1, len(paths), path.name))
+
+            def engine_for_check() -> Engine:
+                progress(ProgressEvent("loading model", 0, 0, services.model().name))
+                return services.engine()
+
+            try:
+                checked = check_file(
+                    path, policies, engine_for_check, store,
+                    effort=effort, limits=services.settings.limits, notice=notice,
+                    progress=progress, cancel=cancel, on_text=on_text,
+                )  # fmt: skip
+            except DocumentError as error:
+                outcome.errors.append(error)
+                continue
+            outcome.run_ids.append(checked.run_id)
+    finally:
+        store.close()
+    return outcome

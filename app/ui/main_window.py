@@ -1,0 +1,135 @@
+"""The main window: welcome (first run), new check, result. Menus reach the policy library,
+settings, models, the log and the auditor tab."""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
+from PySide6.QtWidgets import QMainWindow, QMessageBox, QStackedWidget, QWidget
+
+from app.core.paths import logs_dir
+from app.ui.check_page import CheckOutcome, CheckPage
+from app.ui.errors import show_error
+from app.ui.result_page import ResultPage
+from app.ui.services import Services
+from app.ui.welcome import WelcomePage
+from app.ui.widgets import STYLE
+
+log = logging.getLogger(__name__)
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, services: Services, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.services = services
+        self.setWindowTitle("Safeguard Desk")
+        self.setStyleSheet(STYLE)
+        self.resize(1280, 820)
+        self.stack = QStackedWidget()
+        self.setCentralWidget(self.stack)
+        self.welcome = WelcomePage()
+        self.check_page = CheckPage(services)
+        self.result_page = ResultPage(services)
+        for page in (self.welcome, self.check_page, self.result_page):
+            self.stack.addWidget(page)
+        self.welcome.model_ready.connect(self.show_check)
+        self.welcome.demo_chosen.connect(self.open_demo)
+        self.check_page.finished.connect(self._on_check_finished)
+        self.result_page.new_check.connect(self.show_check)
+        self._build_menus()
+        if services.has_model():
+            self.show_check()
+        else:
+            self.stack.setCurrentWidget(self.welcome)
+        for run_id in services.store.recovered:
+            self.statusBar().showMessage(
+                f"Run {run_id} was interrupted earlier and is marked incomplete.", 15000
+            )
+
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu("&File")
+        new = QAction("&New check", self, shortcut=QKeySequence(QKeySequence.StandardKey.New))
+        new.triggered.connect(self.show_check)
+        add = QAction("&Add documents…", self, shortcut=QKeySequence(QKeySequence.StandardKey.Open))
+        add.triggered.connect(self._add_documents)
+        quit_action = QAction("&Quit", self, shortcut=QKeySequence(QKeySequence.StandardKey.Quit))
+        quit_action.triggered.connect(self.close)
+        for action in (new, add):
+            file_menu.addAction(action)
+        file_menu.addSeparator()
+        file_menu.addAction(quit_action)
+        view = self.menuBar().addMenu("&View")
+        self.auditor_action = QAction("&Auditor tab (model reasoning)", self, checkable=True)
+        self.auditor_action.toggled.connect(self.result_page.show_auditor_tab)
+        view.addAction(self.auditor_action)
+        tools = self.menuBar().addMenu("&Tools")
+        policies = QAction("&Policy library…", self)
+        policies.triggered.connect(self.open_policy_library)
+        settings = QAction("&Settings…", self)
+        settings.triggered.connect(self.open_settings)
+        models = QAction("&Models…", self)
+        models.triggered.connect(lambda: self.stack.setCurrentWidget(self.welcome))
+        for action in (policies, settings, models):
+            tools.addAction(action)
+        help_menu = self.menuBar().addMenu("&Help")
+        open_log = QAction("Open &log folder", self)
+        open_log.triggered.connect(
+            lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(logs_dir())))
+        )
+        help_menu.addAction(open_log)
+
+    def show_check(self) -> None:
+        self.check_page.refresh_policies()
+        self.stack.setCurrentWidget(self.check_page)
+
+    def open_demo(self) -> None:
+        from app.resources import assets_dir
+
+        try:
+            self.services.use_demo_model()
+        except Exception as error:
+            show_error(self, "The demo model is not available", error)
+            return
+        self.check_page.add_documents([assets_dir() / "samples" / "demo-investment-flyer.md"])
+        self.show_check()
+        self.check_page.set_policies(["fin-promo", "ad-claims"])
+
+    def _add_documents(self) -> None:
+        self.show_check()
+        self.check_page.choose_documents()
+
+    def _on_check_finished(self, outcome: CheckOutcome) -> None:
+        if outcome.run_ids:
+            self.result_page.show_runs(outcome.run_ids)
+            self.stack.setCurrentWidget(self.result_page)
+
+    def open_policy_library(self) -> None:
+        from app.ui.policy_editor import PolicyLibraryDialog
+
+        dialog = PolicyLibraryDialog(self.services, self)
+        dialog.finished.connect(lambda _code: self.check_page.refresh_policies())
+        dialog.open()
+
+    def open_settings(self) -> None:
+        from app.ui.settings_dialog import SettingsDialog
+
+        dialog = SettingsDialog(self.services, self)
+        dialog.open()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        job = self.check_page.job
+        if job is not None and not job.done:
+            answer = QMessageBox.question(
+                self,
+                "A check is running",
+                "Stop the running check and quit? Finished documents are saved; the one in "
+                "progress is marked incomplete.",
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                event.ignore()
+                return
+            job.cancel()
+            job.wait(30)
+        event.accept()

@@ -1,0 +1,102 @@
+"""Settings: model, GPU layers, context length, threads, default effort, reading limits. One
+typed schema (``app.core.settings``) with a version; saved as JSON in the data folder."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QSpinBox,
+    QWidget,
+)
+
+from app.core.engine import EFFORTS
+from app.core.limits import ExtractionLimits
+from app.models.catalogue import catalogue
+from app.models.installed import list_installed
+from app.ui.errors import show_error
+from app.ui.services import Services
+
+
+class SettingsDialog(QDialog):
+    def __init__(self, services: Services, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("settingsDialog")
+        self.setWindowTitle("Settings")
+        self.services = services
+        settings = services.settings
+        form = QFormLayout(self)
+        self.model = QComboBox()
+        self.model.addItem("Automatic (the best installed model)", "")
+        names = [item.name for item in list_installed()]
+        names += [name for name, entry in catalogue().items() if entry.get("python_package")]
+        for name in dict.fromkeys(names):
+            self.model.addItem(name, name)
+        index = self.model.findData(settings.model)
+        self.model.setCurrentIndex(max(index, 0))
+        self.gpu_layers = _spin(-1, 999, settings.gpu_layers, "Automatic (as many as fit)")
+        self.context = _spin(0, 131072, settings.context_length, "Automatic (as large as fits)")
+        self.context.setSingleStep(1024)
+        self.threads = _spin(0, 256, settings.threads, "Automatic (all cores)")
+        self.effort = QComboBox()
+        self.effort.addItems(list(EFFORTS))
+        self.effort.setCurrentText(settings.default_effort)
+        limits = settings.limits
+        self.max_mb = _spin(1, 10_000, limits.max_file_mb, "")
+        self.max_pages = _spin(1, 100_000, limits.max_pages, "")
+        self.timeout = QDoubleSpinBox()
+        self.timeout.setRange(1, 36_000)
+        self.timeout.setValue(limits.timeout_s)
+        self.timeout.setSuffix(" s")
+        form.addRow("Model", self.model)
+        form.addRow("GPU layers", self.gpu_layers)
+        form.addRow("Context length (tokens)", self.context)
+        form.addRow("CPU threads", self.threads)
+        form.addRow("Default reasoning effort", self.effort)
+        form.addRow("Largest file to read (MB)", self.max_mb)
+        form.addRow("Most PDF pages", self.max_pages)
+        form.addRow("Reading time limit per file", self.timeout)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def save(self) -> None:
+        current = self.services.settings
+        updated = replace(
+            current,
+            model=str(self.model.currentData() or ""),
+            gpu_layers=self.gpu_layers.value(),
+            context_length=self.context.value(),
+            threads=self.threads.value(),
+            default_effort=self.effort.currentText(),
+            limits=ExtractionLimits(
+                max_file_mb=self.max_mb.value(),
+                max_pages=self.max_pages.value(),
+                max_chars=current.limits.max_chars,
+                timeout_s=self.timeout.value(),
+                max_memory_mb=current.limits.max_memory_mb,
+            ),
+        )
+        try:
+            self.services.update_settings(updated)
+        except Exception as error:
+            show_error(self, "Settings were not saved", error)
+            return
+        self.accept()
+
+
+def _spin(low: int, high: int, value: int, special: str) -> QSpinBox:
+    spin = QSpinBox()
+    spin.setRange(low, high)
+    spin.setValue(value)
+    if special:
+        spin.setSpecialValueText(special)  # shown for the lowest value: the automatic choice
+    return spin
