@@ -64,7 +64,7 @@ def test_quote_span_finds_the_words_as_written() -> None:
     from app.core.citations import quote_span
 
     text = "Earn a guaranteed 11% a year with\nzero risk — “really”."
-    start, end = quote_span("a year with zero RISK - \"really\"", text) or (0, 0)
+    start, end = quote_span('a year with zero RISK - "really"', text) or (0, 0)
     assert text[start:end] == "a year with\nzero risk — “really”"
     assert quote_span("guaranteed 12%", text) is None
     assert quote_span("guarantee", text) is None  # word boundaries, as in quote_in

@@ -11,8 +11,8 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from app.inference.scripted import Recording, ScriptedEngine  # noqa: E402
-from tests.conftest import ROOT  # noqa: E402
+from app.inference.scripted import Recording, ScriptedEngine
+from tests.conftest import ROOT
 
 SCREENSHOTS = ROOT / "assets" / "screenshots"
 DEMO = ROOT / "assets" / "samples" / "demo-investment-flyer.md"

@@ -3,6 +3,7 @@ result with the quote highlighted, review decisions saved at once, export; never
 
 from __future__ import annotations
 
+import itertools
 import json
 import time
 from pathlib import Path
@@ -39,9 +40,7 @@ def test_first_run_offers_download_import_and_demo(qtbot: Any, services: Any) ->
     screenshot(window, "01-welcome")
 
 
-def test_check_select_highlight_review_export(
-    qtbot: Any, services: Any, tmp_path: Path
-) -> None:
+def test_check_select_highlight_review_export(qtbot: Any, services: Any, tmp_path: Path) -> None:
     window = MainWindow(services)
     qtbot.addWidget(window)
     window.show()
@@ -126,7 +125,7 @@ def test_a_full_check_never_blocks_the_gui_thread(qtbot: Any, services: Any) -> 
     heartbeat.start()
     run_check(qtbot, window, [DEMO], ["fin-promo", "ad-claims"])
     heartbeat.stop()
-    gaps = [b - a for a, b in zip(beats, beats[1:], strict=False)]
+    gaps = [b - a for a, b in itertools.pairwise(beats)]
     assert len(beats) > 100  # the check took seconds and the timer kept ticking
     assert max(gaps) < 0.1, f"GUI thread blocked for {max(gaps) * 1000:.0f} ms"
 
