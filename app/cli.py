@@ -12,7 +12,7 @@ import os
 import sys
 from pathlib import Path
 
-from app import cli_audit, cli_model, cli_policy
+from app import cli_audit, cli_bench, cli_model, cli_policy
 from app.core.engine import EFFORTS
 from app.core.errors import SafeguardError, UsageError, exit_code, user_text
 from app.core.library import PolicyLibrary
@@ -111,6 +111,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     cli_model.add_parser(commands)
     cli_audit.add_parsers(commands)
+    cli_bench.add_parser(commands)
 
     demo = commands.add_parser("demo", help="a full check of a bundled sample")
     _add_model_options(demo, default_model=None)
@@ -154,6 +155,15 @@ def _add_model_options(parser: argparse.ArgumentParser, default_model: str | Non
         help="layers to offload to the GPU (-1: all)",
     )
     parser.add_argument("--threads", type=int, default=os.cpu_count() or 1, metavar="N")
+    parser.add_argument(
+        "--server",
+        metavar="URL",
+        help="use an on-prem OpenAI-compatible server (vLLM, llama.cpp server, Ollama) instead "
+        "of a local model; its API key: 'model token --server'",
+    )
+    parser.add_argument(
+        "--server-model", metavar="NAME", help="the model name on that server (with --server)"
+    )
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--temperature", type=float, default=0.2)
 
@@ -208,6 +218,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         return cli_model.run(args)
     if args.command == "eval":
         return cli_policy.evaluate(args, commands.engine_for(args))
+    if args.command == "bench":
+        return cli_bench.run(args)
     if args.command in ("review", "audit", "report", "export"):
         return cli_audit.run(args)
     raise UsageError(f"unknown command {args.command}")

@@ -11,7 +11,7 @@ from app.core.errors import ModelUnavailable, UsageError
 from app.models import installed
 from app.models.catalogue import DEFAULT_MODEL, catalogue
 from app.models.fit import ModelShape, detect_gpu, estimate
-from app.secrets import clear_token, get_token, set_token
+from app.secrets import HUB_TOKEN, SERVER_KEY, clear_secret, get_token, set_secret
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -35,6 +35,11 @@ def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
     remove.add_argument("name")
     token = actions.add_parser("token", help="store a hub access token (read from stdin)")
     token.add_argument("--clear", action="store_true", help="forget the stored token")
+    token.add_argument(
+        "--server",
+        action="store_true",
+        help="the on-prem server's API key instead (check --server)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -136,14 +141,16 @@ def _import(args: argparse.Namespace) -> int:
 
 
 def _token(args: argparse.Namespace) -> int:
+    name = SERVER_KEY if args.server else HUB_TOKEN
     if args.clear:
-        clear_token()
+        clear_secret(name)
         print("token removed")
         return 0
-    token = getpass.getpass("Hub access token: ") if sys.stdin.isatty() else sys.stdin.readline()
+    prompt = "Server API key: " if args.server else "Hub access token: "
+    token = getpass.getpass(prompt) if sys.stdin.isatty() else sys.stdin.readline()
     if not token.strip():
         raise UsageError("no token given")
-    warning = set_token(token)
+    warning = set_secret(name, token)
     if warning:
         print(f"warning: {warning}", file=sys.stderr)
     print("token stored")

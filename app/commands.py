@@ -6,13 +6,14 @@ import argparse
 import json
 import logging
 import sys
+from dataclasses import replace
 from pathlib import Path
 
-from app import cli_output
+from app import cli_batch, cli_output
 from app.checking import check_file
 from app.core.documents import Document
 from app.core.engine import Engine
-from app.core.errors import DocumentError, InputError, ModelUnavailable, user_text
+from app.core.errors import DocumentError, InputError, ModelUnavailable, UsageError, user_text
 from app.core.library import PolicyLibrary
 from app.core.limits import ExtractionLimits
 from app.core.policy import Policy
@@ -99,9 +100,12 @@ def _check_files(
             engines.append(_load_engine(model, args, args.quiet))
         return engines[0]
 
+    files, folders = cli_batch.expand(args.files)
+    batch = cli_batch.Batch(store, files, policies, model, args.effort) if folders else None
+    queue = [(item.path, item) for item in batch.pending] if batch else [(p, None) for p in files]
     worst = 0
-    for number, path in enumerate(args.files, start=1):
-        printer(ProgressEvent("reading", number - 1, len(args.files), str(path)))
+    for number, (path, item) in enumerate(queue, start=1):
+        printer(ProgressEvent("document", number - 1, len(queue), str(path)))
         try:
             checked = check_file(
                 path,
@@ -118,19 +122,23 @@ def _check_files(
         except DocumentError as error:
             printer.done()
             print(f"safeguard-desk: {user_text(error)}", file=sys.stderr)
+            if batch and item:
+                batch.failed(item, error.detail)
             worst = 2
             continue
+        if batch and item:
+            batch.done(item, checked.run_id)
         run_id, result, report, document = (
             checked.run_id,
             checked.result,
             checked.report,
             checked.result.document,
         )
-        out = _report_path(args.out, document, len(args.files))
+        out = _report_path(args.out, document, len(files), bool(batch), ".json")
         if out is not None:
             printer(ProgressEvent("writing report", 0, 0, str(out)))
             write_json(report, out)
-        pdf = _report_path(args.pdf, document, len(args.files))
+        pdf = _report_path(args.pdf, document, len(files), bool(batch), ".pdf")
         if pdf is not None:
             printer(ProgressEvent("writing PDF report", 0, 0, str(pdf)))
             export_pdf(store, run_id, pdf, args.reasoning)
@@ -143,6 +151,20 @@ def _check_files(
             if written is not None:
                 print(f"  report: {written}")
         worst = max(worst, 0 if result.verdict == "compliant" else 1)
+    if batch:
+        batch.finish(args.out)
+        worst = max(worst, _batch_worst(store, batch))
+    return worst
+
+
+def _batch_worst(store: Store, batch: cli_batch.Batch) -> int:
+    """A resumed batch's exit code counts the files done before the restart too."""
+    worst = 0
+    for item in batch.statuses():
+        if item.status == "failed":
+            worst = 2
+        elif item.run_id is not None and store.run(item.run_id)["verdict"] != "compliant":
+            worst = max(worst, 1)
     return worst
 
 
@@ -193,7 +215,23 @@ def engine_for(args: argparse.Namespace) -> Engine:
     return _load_engine(model, args, args.quiet)
 
 
+def server_engine(
+    url: str, name: str, n_ctx: int | None, seed: int = 42, temperature: float = 0.2
+) -> Engine:
+    from app.inference.server_engine import ServerEngine, ServerSettings
+    from app.secrets import SERVER_KEY, get_secret
+
+    settings = ServerSettings(
+        url, name, api_key=get_secret(SERVER_KEY) or "", seed=seed, temperature=temperature
+    )
+    return ServerEngine(replace(settings, n_ctx=n_ctx) if n_ctx else settings)
+
+
 def _model_for(args: argparse.Namespace, demo: bool) -> ModelRef:
+    if getattr(args, "server", None):
+        if not args.server_model:
+            raise UsageError("--server needs --server-model NAME (the model's name there)")
+        return ModelRef(args.server_model, Path(), False, 32768, None)  # nothing local
     if demo and args.model is None:
         try:
             return resolve_model(DEFAULT_MODEL)
@@ -208,6 +246,8 @@ def _model_for(args: argparse.Namespace, demo: bool) -> ModelRef:
 
 
 def _load_engine(model: ModelRef, args: argparse.Namespace, quiet: bool) -> Engine:
+    if getattr(args, "server", None):
+        return server_engine(args.server, model.name, args.n_ctx, args.seed, args.temperature)
     options = EngineOptions(
         n_ctx=args.n_ctx,
         gpu_layers=args.gpu_layers,
@@ -222,7 +262,11 @@ def _to_stderr(line: str) -> None:
     print(line, file=sys.stderr)
 
 
-def _report_path(out: Path | None, document: Document, count: int) -> Path | None:
+def _report_path(
+    out: Path | None, document: Document, count: int, batch: bool, suffix: str
+) -> Path | None:
+    if out is not None and batch:
+        return cli_batch.report_name(out, document.path, suffix)
     if out is None or count == 1:
         return out
     return out.with_name(f"{out.stem}.{document.path.stem}{out.suffix or '.json'}")

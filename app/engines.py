@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from app.core.engine import Engine
 from app.models.catalogue import ModelRef
@@ -26,7 +27,16 @@ class EngineOptions:
 def load_engine(
     model: ModelRef, options: EngineOptions, report: Callable[[str], None] = lambda line: None
 ) -> Engine:
-    from app.inference.llama_engine import LlamaCppEngine, LlamaSettings
+    from app.inference.llama_engine import LlamaCppEngine
+
+    return LlamaCppEngine(llama_settings(model, options, report))
+
+
+def llama_settings(
+    model: ModelRef, options: EngineOptions, report: Callable[[str], None] = lambda line: None
+) -> Any:
+    """The llama.cpp settings for this model on this machine (``LlamaSettings``)."""
+    from app.inference.llama_engine import LlamaSettings
 
     # Checks never talk to the hub: everything they need is on disk.
     os.environ["HF_HUB_OFFLINE"] = "1"
@@ -39,16 +49,14 @@ def load_engine(
         n_gpu_layers=options.gpu_layers,
     )
     report(f"{model.name}: {fit.summary()}")
-    return LlamaCppEngine(
-        LlamaSettings(
-            model_path=model.path,
-            name=model.name,
-            file_sha256=file_sha256(model.path),
-            n_ctx=fit.n_ctx,
-            n_gpu_layers=fit.n_gpu_layers,
-            n_threads=options.threads,
-            seed=options.seed,
-            temperature=options.temperature,
-            chat_format=model.chat_format,
-        )
+    return LlamaSettings(
+        model_path=model.path,
+        name=model.name,
+        file_sha256=file_sha256(model.path),
+        n_ctx=fit.n_ctx,
+        n_gpu_layers=fit.n_gpu_layers,
+        n_threads=options.threads,
+        seed=options.seed,
+        temperature=options.temperature,
+        chat_format=model.chat_format,
     )

@@ -15,6 +15,7 @@ from app.core.paths import data_dir
 
 SERVICE = "safeguard-desk"
 HUB_TOKEN = "huggingface-token"
+SERVER_KEY = "server-api-key"  # the on-prem OpenAI-compatible server's key
 AUDIT_KEY = "audit-hmac-key"
 
 

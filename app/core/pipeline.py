@@ -27,6 +27,7 @@ from app.core.verdict import Finding, VerdictFormatError, parse_verdict
 
 # Tokens kept free in the context for the model's reasoning and answer.
 DEFAULT_ANSWER_BUDGET = 2048
+WINDOW_OVERLAP = 1  # passages repeated at the start of the next window
 
 
 @dataclass(frozen=True)
@@ -156,7 +157,9 @@ def _manipulation_finding(hit: TriageHit) -> CheckedFinding:
 def plan_windows(
     document: Document, policy: Policy, engine: Engine, effort: str, answer_budget: int
 ) -> list[tuple[Passage, ...]]:
-    """Split the passages into consecutive groups whose prompts fit the context window.
+    """Split the passages into groups whose prompts fit the context window. Consecutive windows
+    share ``WINDOW_OVERLAP`` passages, so a finding that needs the passage before it for context
+    is not lost at a boundary; the same citation from two windows is kept once (``_validate``).
 
     Token counts are exact but not free (a whole prompt is rendered and tokenized), so window
     sizes are first estimated from the average passage cost, then checked and adjusted: a few
@@ -195,7 +198,9 @@ def plan_windows(
                 break
             size += step
         windows.append(passages[start : start + size])
-        start += size
+        if start + size >= len(passages):
+            break
+        start += size - WINDOW_OVERLAP if size > WINDOW_OVERLAP else size
     return windows
 
 

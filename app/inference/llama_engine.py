@@ -15,6 +15,7 @@ import json
 import logging
 import os
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -105,6 +106,26 @@ class LlamaCppEngine:
 
     def count_tokens(self, request: JudgeRequest) -> int:
         return len(self.prompt_ids(request))
+
+    def forget_cache(self) -> None:
+        """Start the next request from an empty context (benchmarks: the naive baseline)."""
+        with self._lock:
+            self._llama.n_tokens = 0  # what Llama.reset() does (untyped there)
+
+    def timed_generation(self, prompt: list[int], max_tokens: int) -> tuple[int, float]:
+        """Evaluate ``prompt`` from an empty context and generate up to ``max_tokens`` through
+        our token loop (cancel checks, end-of-generation checks, callbacks). Returns (tokens
+        processed, seconds): what the benchmark compares with bare llama-cpp-python."""
+        with self._lock:
+            self._llama.n_tokens = 0  # what Llama.reset() does (untyped there)
+            started = time.perf_counter()
+            generation = self._generate(prompt, max_tokens, None, CancelToken(), lambda t: False)
+            return len(prompt) + len(generation.tokens), time.perf_counter() - started
+
+    @property
+    def llama(self) -> Llama:
+        """The llama-cpp-python object (benchmarks compare against it directly)."""
+        return self._llama
 
     # -- judging -------------------------------------------------------------------------------
     def judge(

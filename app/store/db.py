@@ -56,6 +56,17 @@ MIGRATIONS = [
         metrics_json TEXT NOT NULL, outcomes_json TEXT NOT NULL);
     CREATE INDEX policy_tests_version ON policy_tests(policy_id, version);
     """,
+    """
+    CREATE TABLE batches (
+        id INTEGER PRIMARY KEY, key TEXT NOT NULL, created_at TEXT NOT NULL,
+        finished_at TEXT);
+    CREATE TABLE batch_items (
+        id INTEGER PRIMARY KEY, batch_id INTEGER NOT NULL REFERENCES batches(id),
+        position INTEGER NOT NULL, path TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('pending', 'done', 'failed')),
+        run_id INTEGER REFERENCES runs(id), message TEXT NOT NULL DEFAULT '');
+    CREATE INDEX batches_key ON batches(key);
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

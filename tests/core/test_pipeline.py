@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from pathlib import Path
 
@@ -145,8 +146,12 @@ def test_long_documents_are_split_into_windows_that_fit() -> None:
     result = check_document(long_document, [POLICY], scripted, answer_budget=2048)
     windows = [r.content for r in scripted.requests]
     assert len(windows) > 1
-    seen = [line.split("]")[0] + "]" for w in windows for line in w.splitlines()[1:]]
-    assert seen == [f"[P{i}]" for i in range(1, 11)]  # every passage exactly once, in order
+    ids = [[line.split("]")[0][1:] for line in w.splitlines()[1:]] for w in windows]
+    flat = [i for window in ids for i in window]
+    assert sorted(set(flat), key=lambda i: int(i[1:])) == [f"P{i}" for i in range(1, 11)]
+    for before, after in itertools.pairwise(ids):  # windows of several passages overlap by one
+        expected_first = before[-1] if len(before) > 1 else f"P{int(before[-1][1:]) + 1}"
+        assert after[0] == expected_first
     assert result.verdict == "compliant"
 
 
@@ -173,7 +178,28 @@ def test_window_planning_counts_tokens_a_few_times_per_window() -> None:
 
     scripted.count_tokens = counting  # type: ignore[method-assign]
     windows = plan_windows(document, POLICY, scripted, "low", 2048)
-    assert [p.id for w in windows for p in w] == [p.id for p in passages]
+    covered = [windows[0][0].id] + [p.id for w in windows for p in w[1:]]
+    assert covered == [p.id for p in passages]  # in order; each window starts with the overlap
     limit = 4096 - 2048
     assert all(original(build_request(POLICY, w, "low")) <= limit for w in windows)
     assert len(calls) < 12 * len(windows) < len(passages)
+
+
+def test_a_finding_in_the_overlap_is_kept_once() -> None:
+    from app.core.pipeline import plan_windows
+
+    passages = tuple(
+        Passage(f"P{i}", f"passage {i} " + "word " * 80, {"line": i}) for i in range(1, 9)
+    )
+    document = Document(Path("long.txt"), "f" * 64, "text/plain", 1, passages)
+    scripted = ScriptedEngine([Recording("", "{}")], n_ctx=2048 + 700)
+    windows = plan_windows(document, POLICY, scripted, "low", 2048)
+    shared = windows[0][-1].id
+    found = {
+        "verdict": "violation",
+        "findings": [finding(passage=shared, quote=f"passage {shared[1:]}")],
+    }
+    engine_for_all = ScriptedEngine([Recording("", json.dumps(found))], n_ctx=2048 + 700)
+    result = check_document(document, [POLICY], engine_for_all, answer_budget=2048)
+    assert len(engine_for_all.requests) == len(windows) > 1
+    assert [f.finding.passage for f in result.findings] == [shared]

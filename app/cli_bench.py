@@ -1,0 +1,67 @@
+"""``safeguard-desk bench``: naive loop vs our pipeline, and our overhead over bare llama.cpp."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+
+from app.core.errors import ModelUnavailable
+from app.models.catalogue import DEFAULT_MODEL, SMOKE_MODEL, SMOKE_NOTICE, resolve_model
+from app.resources import bundled_policies_dir
+
+BENCH_POLICY = "fin-promo"
+
+
+def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    bench = commands.add_parser(
+        "bench", help="measure naive vs pipeline prompt tokens and time on this machine"
+    )
+    bench.add_argument("--model", help=f"model (default: {DEFAULT_MODEL}, else the smoke model)")
+    bench.add_argument("--effort", default="low", choices=("low", "medium", "high"))
+    bench.add_argument("--threads", type=int, default=os.cpu_count() or 1)
+    bench.add_argument("--gpu-layers", type=int, default=-1, help="-1: as many as fit")
+    bench.add_argument("--json", action="store_true", help="print one JSON object")
+
+
+def run(args: argparse.Namespace) -> int:
+    from app.core.policy import load_policy
+    from app.engines import EngineOptions, llama_settings
+    from app.inference.bench import run_bench
+
+    if args.model:
+        model = resolve_model(args.model)
+    else:
+        try:
+            model = resolve_model(DEFAULT_MODEL)
+        except ModelUnavailable:
+            model = resolve_model(SMOKE_MODEL)
+    if model.smoke and not args.json:
+        print(f"note: {SMOKE_NOTICE}; the speed figures are still real", file=sys.stderr)
+    policy = load_policy(bundled_policies_dir() / BENCH_POLICY / "policy.md")
+    settings = llama_settings(
+        model, EngineOptions(n_ctx=8192, gpu_layers=args.gpu_layers, threads=args.threads)
+    )
+    if not args.json:
+        print(f"bench: {model.name}, 10 passages, policy {policy.id}; a few minutes on a CPU",
+              file=sys.stderr)  # fmt: skip
+    result = run_bench(settings, policy, args.effort)
+    if args.json:
+        print(json.dumps(result))
+        return 0
+    naive, ours = result["naive"], result["ours"]
+    print(f"model {result['model']}, effort {result['effort']}, {result['passages']} passages, "
+          f"policy {result['policy']}")  # fmt: skip
+    print(f"{'':<8}{'requests':>10}{'prompt tokens':>15}{'wall s':>10}")
+    for name, row in (("naive", naive), ("ours", ours)):
+        print(f"{name:<8}{row['requests']:>10}{row['prompt_tokens']:>15}{row['wall_s']:>10.1f}")
+    print(
+        f"prompt tokens ratio {result['prompt_tokens_ratio']}x, wall ratio "
+        f"{result['wall_ratio']}x, overhead {result['overhead']:.1%} of bare llama-cpp-python"
+    )
+    print(
+        f"next document, same policy: {ours['next_document_prompt_tokens']} of "
+        f"{ours['next_document_prompt_tokens_total']} prompt tokens evaluated (prefix reused)"
+    )
+    return 0

@@ -1,0 +1,244 @@
+"""An engine for an on-prem OpenAI-compatible server (vLLM, llama.cpp's server, Ollama,
+``python -m llama_cpp.server``): for teams that run the 120b model on a shared GPU machine.
+
+Same two phases as the local engine: the model reasons freely first (the reasoning is kept when
+the server returns it, as ``reasoning_content`` for gpt-oss behind a harmony-aware server, or as
+the first answer otherwise), then writes the verdict under the server's structured output
+(``json_schema``; servers that only know llama-cpp-python's ``json_object`` + schema form get
+that after a 4xx). The reasoning effort is passed as ``reasoning_effort`` and in the system
+message. Responses are streamed, so Cancel stops between chunks. The API key comes from the
+keyring and goes only to the configured server.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from app.core.engine import EngineInfo, EngineResult, JudgeRequest, TokenCallback
+from app.core.errors import EngineError, ModelUnavailable, PromptTooLong
+from app.core.progress import CancelToken
+
+log = logging.getLogger(__name__)
+FINAL_QUESTION = (
+    "Now give your verdict as the JSON object described in the instructions, and nothing else."
+)
+REASONING_TOKENS = {"low": 512, "medium": 1024, "high": 2048}
+
+
+@dataclass(frozen=True)
+class ServerSettings:
+    base_url: str  # e.g. http://gpu-server.internal:8000 (with or without /v1)
+    model: str  # the model name the server knows
+    api_key: str = ""
+    n_ctx: int = 32768
+    timeout_s: float = 600.0
+    answer_tokens: int = 1024
+    seed: int = 42
+    temperature: float = 0.2
+    reasoning_tokens: dict[str, int] | None = None  # per effort; None: REASONING_TOKENS
+
+
+class ServerEngine:
+    def __init__(self, settings: ServerSettings) -> None:
+        self.settings = settings
+        base = settings.base_url.rstrip("/")
+        self._api = base if base.endswith("/v1") else f"{base}/v1"
+        self._format = "json_schema"  # becomes "json_object" for llama-cpp-python's server
+
+    @property
+    def info(self) -> EngineInfo:
+        identity = f"{self._api}|{self.settings.model}".encode()
+        return EngineInfo(
+            name=self.settings.model,
+            file_sha256=hashlib.sha256(identity).hexdigest(),  # no file here: the endpoint
+            engine=f"openai-compatible server {self._api}",
+            n_ctx=self.settings.n_ctx,
+            seed=self.settings.seed,
+            temperature=self.settings.temperature,
+        )
+
+    def count_tokens(self, request: JudgeRequest) -> int:
+        """With the o200k vocabulary (gpt-oss's own; an estimate for other models) plus room
+        for the chat template's markers."""
+        from app.inference.harmony import encoding
+
+        text = f"{request.policy_text}\n{request.content}"
+        return len(encoding().encode(text, disallowed_special=())) + 64
+
+    def judge(
+        self, request: JudgeRequest, cancel: CancelToken, on_text: TokenCallback | None = None
+    ) -> EngineResult:
+        prompt_tokens = self.count_tokens(request)
+        room = self.settings.n_ctx - prompt_tokens - self.settings.answer_tokens
+        if room <= 0:
+            raise PromptTooLong(
+                f"the prompt takes about {prompt_tokens} tokens; it does not fit the server's "
+                f"{self.settings.n_ctx}-token context with room for the answer"
+            )
+        messages = [
+            {
+                "role": "system",
+                "content": f"Reasoning effort: {request.effort}.\n\n{request.policy_text}",
+            },
+            {"role": "user", "content": request.content},
+        ]
+        budget = min((self.settings.reasoning_tokens or REASONING_TOKENS)[request.effort], room)
+        first = self._stream(messages, budget, request.effort, None, cancel, on_text, "analysis")
+        analysis = first.reasoning or first.content
+        follow_up = [
+            *messages,
+            {"role": "assistant", "content": first.content or first.reasoning},
+            {"role": "user", "content": FINAL_QUESTION},
+        ]
+        final = self._final(follow_up, request, cancel, on_text)
+        # Servers that send no usage figures (llama-cpp-python's) get our own: the estimate for
+        # the prompt, one token per streamed chunk; what the server took from its cache is
+        # unknown, so all prompt tokens count as evaluated.
+        first_prompt = first.prompt_tokens or prompt_tokens
+        final_prompt = final.prompt_tokens or prompt_tokens + (
+            first.completion_tokens or first.chunks
+        )
+        return EngineResult(
+            analysis=analysis,
+            final=final.content,
+            prompt_tokens=first_prompt,
+            completion_tokens=(first.completion_tokens or first.chunks)
+            + (final.completion_tokens or final.chunks),
+            prompt_tokens_evaluated=first_prompt + final_prompt,
+        )
+
+    def _final(
+        self,
+        messages: list[dict[str, str]],
+        request: JudgeRequest,
+        cancel: CancelToken,
+        on_text: TokenCallback | None,
+    ) -> _Reply:
+        for _attempt in range(2):
+            try:
+                return self._stream(
+                    messages, self.settings.answer_tokens, request.effort,
+                    self._response_format(request.schema), cancel, on_text, "final",
+                )  # fmt: skip
+            except _Rejected:
+                if self._format == "json_object":
+                    raise EngineError("the server refused structured output") from None
+                log.info("server refused json_schema; using json_object with a schema")
+                self._format = "json_object"
+        raise EngineError("the server refused structured output")
+
+    def _response_format(self, schema: dict[str, Any]) -> dict[str, Any]:
+        if self._format == "json_schema":
+            return {
+                "type": "json_schema",
+                "json_schema": {"name": "verdict", "schema": schema, "strict": True},
+            }
+        return {"type": "json_object", "schema": schema}
+
+    def _stream(
+        self,
+        messages: list[dict[str, str]],
+        max_tokens: int,
+        effort: str,
+        response_format: dict[str, Any] | None,
+        cancel: CancelToken,
+        on_text: TokenCallback | None,
+        channel: str,
+    ) -> _Reply:
+        body: dict[str, Any] = {
+            "model": self.settings.model,
+            "messages": messages,
+            "max_tokens": max_tokens,
+            "temperature": self.settings.temperature,
+            "seed": self.settings.seed,
+            "stream": True,
+            "stream_options": {"include_usage": True},
+            "reasoning_effort": effort,
+        }
+        if response_format is not None:
+            body["response_format"] = response_format
+        reply = _Reply()
+        for event in self._events(body, cancel):
+            usage = event.get("usage") or {}
+            if usage:
+                reply.prompt_tokens = int(usage.get("prompt_tokens") or 0)
+                reply.completion_tokens = int(usage.get("completion_tokens") or 0)
+            for choice in event.get("choices") or []:
+                delta = choice.get("delta") or {}
+                thinking = delta.get("reasoning_content") or delta.get("reasoning") or ""
+                text = delta.get("content") or ""
+                if thinking or text:
+                    reply.chunks += 1
+                if thinking:
+                    reply.reasoning += thinking
+                    if on_text:
+                        on_text("analysis", thinking)
+                if text:
+                    reply.content += text
+                    if on_text:
+                        on_text(channel, text)
+        return reply
+
+    def _events(self, body: dict[str, Any], cancel: CancelToken) -> Iterator[dict[str, Any]]:
+        headers = {"Content-Type": "application/json", "Accept": "text/event-stream"}
+        if self.settings.api_key:
+            headers["Authorization"] = f"Bearer {self.settings.api_key}"
+        request = urllib.request.Request(
+            f"{self._api}/chat/completions", json.dumps(body).encode(), headers, method="POST"
+        )
+        cancel.raise_if_cancelled()
+        try:
+            response = urllib.request.urlopen(request, timeout=self.settings.timeout_s)
+        except urllib.error.HTTPError as error:
+            detail = error.read()[:300].decode("utf-8", errors="replace")
+            refused_format = "response_format" in detail or (
+                400 <= error.code < 500 and error.code not in (401, 403)
+            )  # llama-cpp-python's server answers 500 to a response_format it does not know
+            if "response_format" in body and refused_format:
+                raise _Rejected(detail) from None
+            if error.code in (401, 403):
+                raise ModelUnavailable(
+                    f"the server {self._api} refused the API key (HTTP {error.code}); set it "
+                    "in Settings"
+                ) from None
+            raise EngineError(
+                f"the server {self._api} answered HTTP {error.code}: {detail}"
+            ) from None
+        except (urllib.error.URLError, OSError) as error:
+            raise ModelUnavailable(
+                f"cannot reach the server {self._api} ({getattr(error, 'reason', error)}); "
+                "check the address in Settings and that the server is running"
+            ) from None
+        with response:
+            for raw in response:
+                cancel.raise_if_cancelled()  # between chunks: closing the stream stops the server
+                line = raw.decode("utf-8", errors="replace").strip()
+                if not line.startswith("data:"):
+                    continue
+                data = line[len("data:") :].strip()
+                if data == "[DONE]":
+                    return
+                try:
+                    yield json.loads(data)
+                except ValueError:
+                    log.info("ignoring a malformed event from the server: %r", data[:200])
+
+
+@dataclass
+class _Reply:
+    content: str = ""
+    reasoning: str = ""
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    chunks: int = 0  # streamed pieces with text: about one token each
+
+
+class _Rejected(Exception):
+    """The server said 4xx to the request's structured-output form."""

@@ -1,0 +1,69 @@
+"""A batch queue in the store: ``check DIR/`` records every file first, then ticks them off.
+A batch interrupted by a crash or Ctrl+C is found again by its key (the same files, policies,
+model and settings) and resumes with the files not done yet."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from app.store.db import transaction
+
+
+@dataclass(frozen=True)
+class BatchItem:
+    id: int
+    position: int
+    path: Path
+    status: str  # pending | done | failed
+    run_id: int | None
+    message: str
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def open_batch(db: sqlite3.Connection, key: str, paths: list[Path]) -> tuple[int, bool]:
+    """The unfinished batch with this key (resumed: True), or a new one holding ``paths``."""
+    row = db.execute(
+        "SELECT id FROM batches WHERE key=? AND finished_at IS NULL ORDER BY id DESC LIMIT 1",
+        (key,),
+    ).fetchone()
+    if row is not None:
+        return int(row["id"]), True
+    with transaction(db):
+        cursor = db.execute("INSERT INTO batches(key, created_at) VALUES (?, ?)", (key, _now()))
+        batch_id = int(cursor.lastrowid or 0)
+        db.executemany(
+            "INSERT INTO batch_items(batch_id, position, path, status) VALUES (?, ?, ?, 'pending')",
+            [(batch_id, number, str(path)) for number, path in enumerate(paths, start=1)],
+        )
+    return batch_id, False
+
+
+def items(db: sqlite3.Connection, batch_id: int) -> list[BatchItem]:
+    rows = db.execute(
+        "SELECT * FROM batch_items WHERE batch_id=? ORDER BY position", (batch_id,)
+    ).fetchall()
+    return [
+        BatchItem(r["id"], r["position"], Path(r["path"]), r["status"], r["run_id"], r["message"])
+        for r in rows
+    ]
+
+
+def mark(
+    db: sqlite3.Connection, item_id: int, status: str, run_id: int | None, message: str = ""
+) -> None:
+    with transaction(db):
+        db.execute(
+            "UPDATE batch_items SET status=?, run_id=?, message=? WHERE id=?",
+            (status, run_id, message, item_id),
+        )
+
+
+def finish(db: sqlite3.Connection, batch_id: int) -> None:
+    with transaction(db):
+        db.execute("UPDATE batches SET finished_at=? WHERE id=?", (_now(), batch_id))
