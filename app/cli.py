@@ -13,11 +13,11 @@ import sys
 from pathlib import Path
 
 from app import cli_audit, cli_bench, cli_model, cli_policy
-from app.core.engine import EFFORTS
 from app.core.errors import SafeguardError, UsageError, exit_code, user_text
 from app.core.library import PolicyLibrary
 from app.core.limits import DEFAULT_LIMITS
 from app.core.paths import user_policies_dir
+from app.core.pipeline import CHECK_EFFORTS
 from app.core.policy import Policy
 from app.logs import setup_logging
 from app.resources import assets_dir, bundled_policies_dir
@@ -86,6 +86,28 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument("--password", help="password of encrypted PDFs")
     _add_limit_options(check)
+    check.add_argument(
+        "--policy-mode",
+        choices=("separate", "combined"),
+        default="separate",
+        help="one pass per policy (default), or all policies in one pass (fewer tokens)",
+    )
+    check.add_argument(
+        "--no-escalate",
+        action="store_true",
+        help="keep low-effort answers even when unsure (default: re-run them at high effort)",
+    )
+    check.add_argument(
+        "--triage-only",
+        action="store_true",
+        help="bulk screening: the policies' screens only, no model; every match needs review",
+    )
+    check.add_argument(
+        "--full",
+        action="store_true",
+        help="judge every passage again (default: keep findings of passages unchanged since "
+        "the last check of this file with the same policy, model and settings)",
+    )
     check.add_argument("--pdf", type=Path, metavar="report.pdf", help="write the PDF audit report")
     check.add_argument(
         "--reasoning",
@@ -139,7 +161,12 @@ def _add_limit_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _add_model_options(parser: argparse.ArgumentParser, default_model: str | None = None) -> None:
-    parser.add_argument("--effort", choices=EFFORTS, default="medium", help="reasoning effort")
+    parser.add_argument(
+        "--effort",
+        choices=CHECK_EFFORTS,
+        default="medium",
+        help="reasoning effort; auto: high where a policy's screens match, low elsewhere",
+    )
     parser.add_argument(
         "--model",
         default=default_model,

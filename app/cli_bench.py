@@ -12,6 +12,7 @@ from app.models.catalogue import DEFAULT_MODEL, SMOKE_MODEL, SMOKE_NOTICE, resol
 from app.resources import bundled_policies_dir
 
 BENCH_POLICY = "fin-promo"
+SECOND_POLICY = "ad-claims"  # with fin-promo: the multi-policy trade-off
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -40,16 +41,25 @@ def run(args: argparse.Namespace) -> int:
     if model.smoke and not args.json:
         print(f"note: {SMOKE_NOTICE}; the speed figures are still real", file=sys.stderr)
     policy = load_policy(bundled_policies_dir() / BENCH_POLICY / "policy.md")
+    second = load_policy(bundled_policies_dir() / SECOND_POLICY / "policy.md")
     settings = llama_settings(
         model, EngineOptions(n_ctx=8192, gpu_layers=args.gpu_layers, threads=args.threads)
     )
     if not args.json:
         print(f"bench: {model.name}, 10 passages, policy {policy.id}; a few minutes on a CPU",
               file=sys.stderr)  # fmt: skip
-    result = run_bench(settings, policy, args.effort)
+    result = run_bench(settings, policy, args.effort, second)
     if args.json:
         print(json.dumps(result))
-        return 0
+        multi = result["multi_policy"]
+    if multi:
+        sep, comb = multi["separate"], multi["combined"]
+        print(
+            f"two policies ({' + '.join(multi['policies'])}): separate {sep['prompt_tokens']} "
+            f"prompt tokens / {sep['wall_s']:.1f} s / {sep['findings']} findings; combined "
+            f"{comb['prompt_tokens']} / {comb['wall_s']:.1f} s / {comb['findings']} findings"
+        )
+    return 0
     naive, ours = result["naive"], result["ours"]
     print(f"model {result['model']}, effort {result['effort']}, {result['passages']} passages, "
           f"policy {result['policy']}")  # fmt: skip
@@ -64,4 +74,12 @@ def run(args: argparse.Namespace) -> int:
         f"next document, same policy: {ours['next_document_prompt_tokens']} of "
         f"{ours['next_document_prompt_tokens_total']} prompt tokens evaluated (prefix reused)"
     )
+    multi = result["multi_policy"]
+    if multi:
+        sep, comb = multi["separate"], multi["combined"]
+        print(
+            f"two policies ({' + '.join(multi['policies'])}): separate {sep['prompt_tokens']} "
+            f"prompt tokens / {sep['wall_s']:.1f} s / {sep['findings']} findings; combined "
+            f"{comb['prompt_tokens']} / {comb['wall_s']:.1f} s / {comb['findings']} findings"
+        )
     return 0

@@ -10,7 +10,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from app import cli_batch, cli_output
-from app.checking import check_file
+from app.checking import CheckOptions, NoModel, check_file
 from app.core.documents import Document
 from app.core.engine import Engine
 from app.core.errors import DocumentError, InputError, ModelUnavailable, UsageError, user_text
@@ -95,6 +95,8 @@ def _check_files(
     engines: list[Engine] = []  # loaded once, when the first readable file needs it
 
     def engine_for_check() -> Engine:
+        if getattr(args, "triage_only", False):
+            return NoModel()
         if not engines:
             printer(ProgressEvent("loading model", 0, 0, model.name))
             engines.append(_load_engine(model, args, args.quiet))
@@ -118,6 +120,12 @@ def _check_files(
                 case=args.case,
                 notice=notice,
                 progress=printer,
+                options=CheckOptions(
+                    recheck=not getattr(args, "full", True),
+                    escalate=not getattr(args, "no_escalate", False),
+                    triage_only=getattr(args, "triage_only", False),
+                    policy_mode=getattr(args, "policy_mode", "separate"),
+                ),
             )
         except DocumentError as error:
             printer.done()

@@ -1,21 +1,33 @@
-"""The check pipeline: ingest (done by the caller) -> reason per policy -> validate -> aggregate.
+"""The check pipeline: triage -> reason per policy (or all policies in one pass) -> validate.
 
-Triage and effort escalation plug in here later; today every passage goes to the model.
+Layers, cheapest first:
+1. **Triage** (code): text that tries to steer the reviewer becomes its own finding; a policy's
+   screens mark passages. With effort ``auto``, windows holding a screened passage are reasoned
+   over at high effort and the rest at low. "Triage only" skips the model altogether.
+2. **Reasoning** (the model), per window of passages. A low-effort answer that is unusable,
+   ``needs_review``, unsure (a finding under 0.5 confidence) or that contradicts triage is
+   re-run at high effort; both answers are kept for the audit.
+3. **Human** review, afterwards, of every finding.
+A re-check of a new draft sends only the changed passages to the model (``recheck``).
 """
 
 from __future__ import annotations
 
+import json
 import time
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import asdict, replace
 
-from app.core.citations import check_citation, normalise
-from app.core.documents import Document, Location, Passage, format_location
-from app.core.engine import EFFORTS, Engine, EngineResult, TokenCallback
+from app.core.citations import normalise
+from app.core.documents import Document, Passage, format_location
+from app.core.engine import EFFORTS, Engine, EngineResult, JudgeRequest, TokenCallback
 from app.core.errors import PromptTooLong, UsageError
 from app.core.policy import Policy
 from app.core.progress import CancelToken, Progress, ProgressEvent, no_progress
-from app.core.prompt import build_request
+from app.core.prompt import build_combined_request, build_request
+from app.core.recheck import PreviousCheck, split
+from app.core.results import CheckedFinding, CheckResult, PolicyResult, worst_verdict
+from app.core.screens import ScreenHit, screen_hits
 from app.core.triage import (
     MANIPULATION_POLICY,
     MANIPULATION_SECTION,
@@ -23,75 +35,18 @@ from app.core.triage import (
     TriageHit,
     manipulation_hits,
 )
+from app.core.validation import validate
 from app.core.verdict import Finding, VerdictFormatError, parse_verdict
+from app.core.windows import plan_passage_windows
 
+_RequestMaker = Callable[[tuple[Passage, ...], str], JudgeRequest]
 # Tokens kept free in the context for the model's reasoning and answer.
 DEFAULT_ANSWER_BUDGET = 2048
-WINDOW_OVERLAP = 1  # passages repeated at the start of the next window
+CHECK_EFFORTS = (*EFFORTS, "auto")
+POLICY_MODES = ("separate", "combined")
+UNSURE = 0.5  # a low-effort finding below this confidence is re-run at high effort
 
-
-@dataclass(frozen=True)
-class CheckedFinding:
-    policy: str
-    finding: Finding
-    location: Location
-    quote_verified: bool
-    problem: str  # why it is unverified; "" when verified
-    layer: str = "model"  # which layer raised it: triage | model (| reviewer)
-
-    def to_json(self) -> dict[str, object]:
-        f = self.finding
-        return {
-            "policy": self.policy,
-            "section": f.section,
-            "passage": f.passage,
-            "location": dict(self.location),
-            "quote": f.quote,
-            "quote_verified": self.quote_verified,
-            "severity": f.severity,
-            "confidence": f.confidence,
-            "rationale": f.rationale,
-            "remediation": f.remediation,
-            "layer": self.layer,
-            "problem": self.problem,
-        }
-
-
-@dataclass(frozen=True)
-class PolicyResult:
-    policy: Policy
-    verdict: str
-    findings: tuple[CheckedFinding, ...]
-    reasoning: str
-    raw_final: str
-    indeterminate: str  # why no usable verdict came back; "" when one did
-    engine_results: tuple[EngineResult, ...]
-
-
-@dataclass(frozen=True)
-class CheckResult:
-    document: Document
-    effort: str
-    policy_results: tuple[PolicyResult, ...]
-    timings: dict[str, float] = field(default_factory=dict)
-    triage_findings: tuple[CheckedFinding, ...] = ()
-
-    @property
-    def verdict(self) -> str:
-        verdicts = {r.verdict for r in self.policy_results}
-        if self.triage_findings:
-            verdicts.add("needs_review")  # a person must look, even if every policy passed
-        return worst_verdict(verdicts)
-
-    @property
-    def findings(self) -> tuple[CheckedFinding, ...]:
-        return self.triage_findings + tuple(f for r in self.policy_results for f in r.findings)
-
-
-def worst_verdict(verdicts: Iterable[str]) -> str:
-    """violation over needs_review over compliant (nothing to judge is compliant)."""
-    present = set(verdicts)
-    return next((v for v in ("violation", "needs_review") if v in present), "compliant")
+__all__ = ["CheckResult", "CheckedFinding", "PolicyResult", "check_document", "worst_verdict"]
 
 
 def check_document(
@@ -104,27 +59,41 @@ def check_document(
     cancel: CancelToken | None = None,
     on_text: TokenCallback | None = None,
     answer_budget: int = DEFAULT_ANSWER_BUDGET,
+    escalate: bool = True,
+    triage_only: bool = False,
+    policy_mode: str = "separate",
+    previous: dict[str, PreviousCheck] | None = None,
 ) -> CheckResult:
-    if effort not in EFFORTS:
-        raise UsageError(f"effort must be one of {', '.join(EFFORTS)}, not '{effort}'")
+    if effort not in CHECK_EFFORTS:
+        raise UsageError(f"effort must be one of {', '.join(CHECK_EFFORTS)}, not '{effort}'")
+    if policy_mode not in POLICY_MODES:
+        raise UsageError(f"policy mode must be one of {', '.join(POLICY_MODES)}")
     cancel = cancel or CancelToken()
     triage_started = time.perf_counter()
     flagged = tuple(_manipulation_finding(hit) for hit in manipulation_hits(document))
     triage_s = time.perf_counter() - triage_started
     started = time.perf_counter()
-    results = []
-    for number, policy in enumerate(policies, start=1):
-        cancel.raise_if_cancelled()
-        progress(ProgressEvent("reasoning", number - 1, len(policies), f"policy {policy.id}"))
-        windows = plan_windows(document, policy, engine, effort, answer_budget)
-        outputs = []
-        for index, window in enumerate(windows, start=1):
-            if len(windows) > 1:
-                message = f"policy {policy.id}, part {index} of {len(windows)}"
-                progress(ProgressEvent("reasoning", number - 1, len(policies), message))
-            outputs.append(engine.judge(build_request(policy, window, effort), cancel, on_text))
-        progress(ProgressEvent("checking citations", number, len(policies), f"policy {policy.id}"))
-        results.append(_validate(policy, document, tuple(outputs)))
+    run = _Run(document, engine, effort, answer_budget, escalate, progress, cancel, on_text)
+    sections = [s for p in policies for s in p.section_ids]
+    combined = (
+        policy_mode == "combined"
+        and len(policies) > 1
+        and not triage_only
+        and not previous
+        and len(sections) == len(set(sections))  # clashing ids cannot be told apart
+    )
+    if combined:
+        results = run.combined(policies)
+    else:
+        results = []
+        for number, policy in enumerate(policies, start=1):
+            cancel.raise_if_cancelled()
+            progress(ProgressEvent("reasoning", number - 1, len(policies), f"policy {policy.id}"))
+            prior = (previous or {}).get(policy.id)
+            results.append(run.policy(policy, prior, triage_only))
+            progress(
+                ProgressEvent("checking citations", number, len(policies), f"policy {policy.id}")
+            )
     progress(ProgressEvent("reasoning", len(policies), len(policies), "done"))
     return CheckResult(
         document=document,
@@ -133,6 +102,199 @@ def check_document(
         timings={"reason_s": round(time.perf_counter() - started, 3), "triage_s": triage_s},
         triage_findings=flagged,
     )
+
+
+class _Run:
+    """One document's reasoning: the settings every policy's pass shares."""
+
+    def __init__(
+        self,
+        document: Document,
+        engine: Engine,
+        effort: str,
+        answer_budget: int,
+        escalate: bool,
+        progress: Progress,
+        cancel: CancelToken,
+        on_text: TokenCallback | None,
+    ) -> None:
+        self.document, self.engine, self.effort = document, engine, effort
+        self.answer_budget, self.escalate = answer_budget, escalate
+        self.progress, self.cancel, self.on_text = progress, cancel, on_text
+
+    def policy(
+        self, policy: Policy, previous: PreviousCheck | None, triage_only: bool
+    ) -> PolicyResult:
+        passages, carried = (
+            split(self.document, policy.id, previous) if previous else (self.document.passages, ())
+        )
+        hits = screen_hits(policy, passages)
+        if triage_only:
+            return _triage_only(policy, self.document, hits)
+        if previous and not passages:  # nothing changed: the earlier answer stands
+            verdict = previous.verdict if carried else "compliant"
+            return PolicyResult(policy, verdict, carried, "", "", "", (), passages_judged=0)
+        used, every, escalations = self._reason(
+            passages, hits, lambda window, level: build_request(policy, window, level), policy.id
+        )
+        result = validate(policy, self.document, tuple(used))
+        findings = _merge(result.findings, carried)
+        verdict = result.verdict
+        if carried and previous is not None:
+            verdict = worst_verdict([verdict, previous.verdict])
+        return replace(
+            result,
+            verdict=verdict,
+            findings=findings,
+            reasoning="\n\n".join(o.analysis for o in every if o.analysis),
+            engine_results=tuple(every),
+            escalations=tuple(escalations),
+            passages_judged=len(passages) if previous else -1,
+        )
+
+    def combined(self, policies: list[Policy]) -> list[PolicyResult]:
+        """All policies in one pass; each policy then gets the findings that cite its sections."""
+        self.progress(ProgressEvent("reasoning", 0, 1, ", ".join(p.id for p in policies)))
+        hits = [h for p in policies for h in screen_hits(p, self.document.passages)]
+        used, every, escalations = self._reason(
+            self.document.passages,
+            hits,
+            lambda window, level: build_combined_request(policies, window, level),
+            "+".join(p.id for p in policies),
+        )
+        results = []
+        for number, policy in enumerate(policies):
+            own = tuple(_only_policy(output, policy) for output in used)
+            result = validate(policy, self.document, own)
+            results.append(
+                replace(
+                    result,
+                    reasoning="\n\n".join(o.analysis for o in every if o.analysis),
+                    # the shared requests are counted once, with the first policy
+                    engine_results=tuple(every) if number == 0 else (),
+                    escalations=tuple(escalations),
+                )
+            )
+        return results
+
+    def _reason(
+        self,
+        passages: tuple[Passage, ...],
+        hits: list[ScreenHit],
+        request_for: _RequestMaker,
+        label: str,
+    ) -> tuple[list[EngineResult], list[EngineResult], list[str]]:
+        planning_effort = "high" if self.effort == "auto" else self.effort
+        windows = plan_passage_windows(
+            passages,
+            lambda window: self.engine.count_tokens(request_for(window, planning_effort)),
+            self.engine.info.n_ctx - self.answer_budget,
+            lambda passage: PromptTooLong(
+                f"passage {passage.id} ({format_location(passage.location)}) with policy "
+                f"'{label}' does not fit the model's context of {self.engine.info.n_ctx} "
+                "tokens; use a larger context length or a shorter policy",
+                path=self.document.path,
+            ),
+        )
+        used: list[EngineResult] = []
+        every: list[EngineResult] = []
+        escalations: list[str] = []
+        for index, window in enumerate(windows, start=1):
+            if len(windows) > 1:
+                self.progress(
+                    ProgressEvent("reasoning", 0, 0, f"{label}, part {index} of {len(windows)}")
+                )
+            screened = {h.passage.id for h in hits} & {p.id for p in window}
+            level = self.effort if self.effort != "auto" else ("high" if screened else "low")
+            output = self.engine.judge(request_for(window, level), self.cancel, self.on_text)
+            every.append(output)
+            doubt = _doubt(output, bool(screened)) if self.escalate and level == "low" else ""
+            if doubt:
+                ids = f"{window[0].id}–{window[-1].id}" if len(window) > 1 else window[0].id
+                escalations.append(f"{ids}: {doubt}; re-run at high effort")
+                self.progress(ProgressEvent("reasoning", 0, 0, f"{label}: escalated ({doubt})"))
+                output = self.engine.judge(request_for(window, "high"), self.cancel, self.on_text)
+                every.append(output)
+            used.append(output)
+        return used, every, escalations
+
+
+def _doubt(output: EngineResult, screened: bool) -> str:
+    """Why a low-effort answer should be re-run at high effort ("" when it can stand)."""
+    try:
+        parsed = parse_verdict(output.final)
+    except VerdictFormatError:
+        return "the answer was not a valid verdict"
+    if parsed.verdict == "needs_review":
+        return "the model was not sure (needs_review)"
+    if any(f.confidence < UNSURE for f in parsed.findings):
+        return f"a finding below {UNSURE:.0%} confidence"
+    if screened and parsed.verdict == "compliant":
+        return "triage screens matched but the model found nothing"
+    return ""
+
+
+def _only_policy(output: EngineResult, policy: Policy) -> EngineResult:
+    """A combined answer cut down to one policy's findings (and that policy's verdict)."""
+    try:
+        parsed = parse_verdict(output.final)
+    except VerdictFormatError:
+        return output  # validate() reports the unusable answer for every policy
+    own = [f for f in parsed.findings if f.section in policy.section_ids]
+    if own:
+        verdict = "violation" if parsed.verdict == "compliant" else parsed.verdict
+    else:
+        verdict = (
+            "needs_review"
+            if parsed.verdict == "needs_review" and not parsed.findings
+            else ("compliant")
+        )
+    final = json.dumps({"verdict": verdict, "findings": [asdict(f) for f in own]})
+    return replace(output, final=final)
+
+
+def _merge(
+    found: tuple[CheckedFinding, ...], carried: tuple[CheckedFinding, ...]
+) -> tuple[CheckedFinding, ...]:
+    """New findings first; a carried finding the model raised again is kept once (the new)."""
+    seen = {(f.finding.section, f.finding.passage, normalise(f.finding.quote)) for f in found}
+    kept = [
+        f
+        for f in carried
+        if (f.finding.section, f.finding.passage, normalise(f.finding.quote)) not in seen
+    ]
+    return found + tuple(kept)
+
+
+def _triage_only(policy: Policy, document: Document, hits: list[ScreenHit]) -> PolicyResult:
+    """Bulk screening without the model: every screen match is a finding for a person."""
+    findings = []
+    seen: set[tuple[str, str]] = set()
+    for hit in hits:
+        if (hit.section, hit.passage.id) in seen:
+            continue
+        seen.add((hit.section, hit.passage.id))
+        section = policy.section(hit.section)
+        finding = Finding(
+            section=hit.section,
+            passage=hit.passage.id,
+            quote=hit.quote,
+            severity="medium",
+            confidence=0.5,
+            rationale=f"Matched a screen of {hit.section} "
+            f"({section.title if section else ''}); triage only, the model did not judge it.",
+            remediation="Review the passage against the policy clause.",
+        )
+        findings.append(
+            CheckedFinding(policy.id, finding, dict(hit.passage.location), True, "", "triage")
+        )
+    verdict = "needs_review" if findings else "compliant"
+    note = (
+        "triage only: screens, no model"
+        if any(s.screens for s in policy.sections)
+        else ("triage only, but this policy declares no screens: nothing was checked")
+    )
+    return PolicyResult(policy, verdict, tuple(findings), "", "", note, (), passages_judged=0)
 
 
 def _manipulation_finding(hit: TriageHit) -> CheckedFinding:
@@ -151,104 +313,4 @@ def _manipulation_finding(hit: TriageHit) -> CheckedFinding:
     )
     return CheckedFinding(
         MANIPULATION_POLICY, finding, dict(hit.passage.location), True, "", layer="triage"
-    )
-
-
-def plan_windows(
-    document: Document, policy: Policy, engine: Engine, effort: str, answer_budget: int
-) -> list[tuple[Passage, ...]]:
-    """Split the passages into groups whose prompts fit the context window. Consecutive windows
-    share ``WINDOW_OVERLAP`` passages, so a finding that needs the passage before it for context
-    is not lost at a boundary; the same citation from two windows is kept once (``_validate``).
-
-    Token counts are exact but not free (a whole prompt is rendered and tokenized), so window
-    sizes are first estimated from the average passage cost, then checked and adjusted: a few
-    counts per window instead of one per passage.
-    """
-    limit = engine.info.n_ctx - answer_budget
-    passages = document.passages
-
-    def cost(window: tuple[Passage, ...]) -> int:
-        return engine.count_tokens(build_request(policy, window, effort))
-
-    total = cost(passages)
-    if total <= limit:
-        return [passages]
-    base = cost(())
-    per_passage = max(1.0, (total - base) / max(len(passages), 1))
-    windows: list[tuple[Passage, ...]] = []
-    start = 0
-    while start < len(passages):
-        size = max(1, min(len(passages) - start, int((limit - base) / per_passage)))
-        while size > 1 and cost(passages[start : start + size]) > limit:
-            size = max(1, int(size * 0.8))
-        if size == 1 and cost(passages[start : start + 1]) > limit:
-            passage = passages[start]
-            raise PromptTooLong(
-                f"passage {passage.id} ({format_location(passage.location)}) with policy "
-                f"'{policy.id}' does not fit the model's context of {engine.info.n_ctx} "
-                "tokens; use a larger context length or a shorter policy",
-                path=document.path,
-            )
-        for _ in range(8):  # take up room the estimate left unused
-            step = max(1, size // 10)
-            if start + size + step > len(passages):
-                break
-            if cost(passages[start : start + size + step]) > limit:
-                break
-            size += step
-        windows.append(passages[start : start + size])
-        if start + size >= len(passages):
-            break
-        start += size - WINDOW_OVERLAP if size > WINDOW_OVERLAP else size
-    return windows
-
-
-def _validate(
-    policy: Policy, document: Document, outputs: tuple[EngineResult, ...]
-) -> PolicyResult:
-    verdicts: list[str] = []
-    findings: list[CheckedFinding] = []
-    problems: list[str] = []
-    seen: set[tuple[str, str, str]] = set()
-    for output in outputs:
-        try:
-            parsed = parse_verdict(output.final)
-        except VerdictFormatError as error:
-            problems.append(f"the model's answer is not a valid verdict: {error}")
-            verdicts.append("needs_review")
-            continue
-        verdict = parsed.verdict
-        if verdict == "violation" and not parsed.findings:
-            problems.append("the model said 'violation' but cited nothing")
-            verdict = "needs_review"
-        elif verdict == "compliant" and parsed.findings:
-            problems.append("the model said 'compliant' but listed findings")
-            verdict = "needs_review"
-        verdicts.append(verdict)
-        for finding in parsed.findings:
-            key = (finding.section, finding.passage, normalise(finding.quote))
-            if key in seen:
-                continue  # the same citation twice: a model repeating itself
-            seen.add(key)
-            check = check_citation(finding, policy, document)
-            passage = document.passage(finding.passage)
-            findings.append(
-                CheckedFinding(
-                    policy=policy.id,
-                    finding=finding,
-                    location=dict(passage.location) if passage else {},
-                    quote_verified=check.verified,
-                    problem=check.problem,
-                )
-            )
-    overall = worst_verdict(verdicts)
-    return PolicyResult(
-        policy=policy,
-        verdict=overall,
-        findings=tuple(findings),
-        reasoning="\n\n".join(o.analysis for o in outputs if o.analysis),
-        raw_final="\n\n".join(o.final for o in outputs),
-        indeterminate="; ".join(problems),
-        engine_results=outputs,
     )

@@ -24,6 +24,9 @@ class Section:
     id: str  # "FP-1"
     title: str
     text: str  # the clause as written, heading included
+    # Cheap triage screens from a "Screen:" line in the clause: words, "quoted phrases" and
+    # /regular expressions/, matched case-insensitively before the model runs.
+    screens: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -147,7 +150,7 @@ def _criteria(text: str, path: Path | None) -> tuple[Section, ...]:
         if heading is not None:
             section_id, title, lines = heading
             clause = "\n".join([f"## {section_id} {title}".rstrip(), *lines]).strip()
-            sections.append(Section(section_id, title, clause))
+            sections.append(Section(section_id, title, clause, _screens(lines, path)))
 
     for line in text.split("\n"):
         match = re.match(r"^##\s+(.+?)\s*$", line)
@@ -170,6 +173,36 @@ def _criteria(text: str, path: Path | None) -> tuple[Section, ...]:
     if not sections:
         raise PolicyError("'# Criteria' has no '## ID Title' sections to cite", path=path)
     return tuple(sections)
+
+
+_SCREEN_LINE = re.compile(r"^\s*screens?:\s*(.+)$", re.IGNORECASE)
+_SCREEN_ITEM = re.compile(r'\s*(?:/((?:[^/\\]|\\.)+)/|"([^"]+)"|([^,]+?))\s*(?:,|$)')
+
+
+def _screens(lines: list[str], path: Path | None) -> tuple[str, ...]:
+    """Each screen as a regular expression: /regex/ as written, words and "phrases" escaped
+    and bounded by word edges. A screen that is not a valid expression is a policy error."""
+    patterns: list[str] = []
+    for line in lines:
+        match = _SCREEN_LINE.match(line)
+        if not match:
+            continue
+        for item in _SCREEN_ITEM.finditer(match.group(1)):
+            regex, phrase, word = item.groups()
+            if regex:
+                pattern = regex
+            else:
+                text = (phrase or word or "").strip()
+                if not text:
+                    continue
+                pattern = r"\b" + r"\s+".join(re.escape(w) for w in text.split()) + r"\b"
+            try:
+                re.compile(pattern, re.IGNORECASE)
+            except re.error as error:
+                raise PolicyError(f"screen /{pattern}/ is not a valid expression: {error}",
+                                  path=path) from None  # fmt: skip
+            patterns.append(pattern)
+    return tuple(patterns)
 
 
 _VERSION_LINE = re.compile(r"^(version:\s*)(\d+)\.(\d+)\.(\d+)\s*$", re.MULTILINE)

@@ -48,3 +48,33 @@ def build_request(policy: Policy, passages: tuple[Passage, ...], effort: str) ->
         content=user_message(passages),
         schema=verdict_schema(policy.section_ids, tuple(p.id for p in passages)),
     )
+
+
+def combined_developer_message(policies: list[Policy]) -> str:
+    """Several policies in one developer message (the model's multi-policy mode): one pass over
+    the content instead of one per policy. Section ids must not clash between the policies."""
+    blocks = "\n\n".join(
+        f"--- POLICY {p.id} (version {p.version}): {p.title} ---\n{p.body.strip()}\n"
+        f"--- END OF POLICY {p.id} ---"
+        for p in policies
+    )
+    names = ", ".join(p.id for p in policies)
+    return (
+        f"You are a compliance reviewer. Judge the content against each of these "
+        f"{len(policies)} policies: {names}. A finding cites the section id of the policy it "
+        "breaks; the verdict is the worst over all policies.\n\n"
+        f"{OUTPUT_INSTRUCTIONS}\n\n{blocks}\n\nReminder of the output format:\n"
+        f"{OUTPUT_INSTRUCTIONS}"
+    )
+
+
+def build_combined_request(
+    policies: list[Policy], passages: tuple[Passage, ...], effort: str
+) -> JudgeRequest:
+    sections = tuple(s for p in policies for s in p.section_ids)
+    return JudgeRequest(
+        effort=effort,
+        policy_text=combined_developer_message(policies),
+        content=user_message(passages),
+        schema=verdict_schema(sections, tuple(p.id for p in passages)),
+    )

@@ -50,7 +50,12 @@ def bench_document() -> Document:
     return Document(Path("bench-flyer.md"), "0" * 64, "text/markdown", 1, passages)
 
 
-def run_bench(settings: LlamaSettings, policy: Policy, effort: str = "low") -> dict[str, Any]:
+def run_bench(
+    settings: LlamaSettings,
+    policy: Policy,
+    effort: str = "low",
+    second_policy: Policy | None = None,
+) -> dict[str, Any]:
     budget = {name: BENCH_REASONING for name in ("low", "medium", "high")}
     engine = LlamaCppEngine(replace(settings, reasoning_tokens=budget, answer_tokens=BENCH_ANSWER))
     document = bench_document()
@@ -68,7 +73,9 @@ def run_bench(settings: LlamaSettings, policy: Policy, effort: str = "low") -> d
 
     engine.forget_cache()
     started = time.perf_counter()
-    checked = check_document(document, [policy], engine, effort=effort, cancel=cancel)
+    checked = check_document(
+        document, [policy], engine, effort=effort, cancel=cancel, escalate=False
+    )  # no escalation: the naive loop has none either
     outputs = [o for r in checked.policy_results for o in r.engine_results]
     ours = {
         "prompt_tokens": sum(o.prompt_tokens_evaluated for o in outputs),
@@ -83,7 +90,7 @@ def run_bench(settings: LlamaSettings, policy: Policy, effort: str = "low") -> d
         passages=tuple(replace(p, text=p.text.replace("Northwind", "Southwind"))
                        for p in document.passages),
     )  # fmt: skip
-    again = check_document(second, [policy], engine, effort=effort, cancel=cancel)
+    again = check_document(second, [policy], engine, effort=effort, cancel=cancel, escalate=False)
     next_outputs = [o for r in again.policy_results for o in r.engine_results]
     ours["next_document_prompt_tokens"] = sum(o.prompt_tokens_evaluated for o in next_outputs)
     ours["next_document_prompt_tokens_total"] = sum(o.prompt_tokens for o in next_outputs)
@@ -98,6 +105,9 @@ def run_bench(settings: LlamaSettings, policy: Policy, effort: str = "low") -> d
         tokens, seconds = _bare(engine, prompt, settings)
         bare_rates.append(tokens / seconds)
     our_rate, bare_rate = max(our_rates), max(bare_rates)
+    multi = (
+        _multi_policy(engine, document, [policy, second_policy], effort) if second_policy else {}
+    )
     return {
         "model": settings.name,
         "effort": effort,
@@ -114,12 +124,41 @@ def run_bench(settings: LlamaSettings, policy: Policy, effort: str = "low") -> d
             "prompt_tokens": len(prompt),
             "generated_tokens_max": OVERHEAD_TOKENS,
         },
+        "multi_policy": multi,
         "goals": {
             "prompt_tokens_ratio>=3": naive["prompt_tokens"] >= 3 * ours["prompt_tokens"],
             "wall_ratio>=2": naive["wall_s"] >= 2 * ours["wall_s"],
             "overhead>=0.95": our_rate >= 0.95 * bare_rate,
         },
     }
+
+
+def _multi_policy(
+    engine: LlamaCppEngine, document: Document, policies: list[Policy], effort: str
+) -> dict[str, Any]:
+    """The policy-mode trade-off: one pass per policy, or both policies in one pass."""
+    figures: dict[str, Any] = {}
+    for mode in ("separate", "combined"):
+        engine.forget_cache()
+        started = time.perf_counter()
+        result = check_document(
+            document, policies, engine, effort=effort, escalate=False, policy_mode=mode
+        )
+        outputs = [o for r in result.policy_results for o in r.engine_results]
+        figures[mode] = {
+            "requests": len(outputs),
+            "prompt_tokens": sum(o.prompt_tokens_evaluated for o in outputs),
+            "completion_tokens": sum(o.completion_tokens for o in outputs),
+            "wall_s": round(time.perf_counter() - started, 3),
+            "findings": len(result.findings),
+        }
+    separate, combined = figures["separate"], figures["combined"]
+    figures["policies"] = [p.id for p in policies]
+    figures["prompt_tokens_ratio"] = round(
+        separate["prompt_tokens"] / max(combined["prompt_tokens"], 1), 2
+    )
+    figures["wall_ratio"] = round(separate["wall_s"] / max(combined["wall_s"], 1e-9), 2)
+    return figures
 
 
 def _bare(engine: LlamaCppEngine, prompt: list[int], settings: LlamaSettings) -> tuple[int, float]:

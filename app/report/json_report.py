@@ -63,6 +63,10 @@ def build_report(
                     "verdict": r.verdict,
                     "indeterminate": r.indeterminate,
                     "raw_final": r.raw_final,
+                    "escalations": list(r.escalations),
+                    # a re-check: how many passages the model saw again (None: all of them)
+                    "passages_judged": None if r.passages_judged < 0 else r.passages_judged,
+                    "carried_over": sum(1 for f in r.findings if f.carried_from),
                 }
                 for r in result.policy_results
             ],

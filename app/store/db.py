@@ -66,6 +66,7 @@ MIGRATIONS = [
         status TEXT NOT NULL CHECK (status IN ('pending', 'done', 'failed')),
         run_id INTEGER REFERENCES runs(id), message TEXT NOT NULL DEFAULT '');
     CREATE INDEX batches_key ON batches(key);
+    ALTER TABLE findings ADD COLUMN carried_from INTEGER NOT NULL DEFAULT 0;
     """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -18,6 +18,7 @@ from app.core.errors import InputError
 from app.core.paths import default_db
 from app.core.pipeline import CheckResult
 from app.core.policy import Policy
+from app.core.recheck import PreviousCheck
 from app.store import audit
 from app.store.db import connect, transaction
 
@@ -151,8 +152,8 @@ class Store:
                 self.db.execute(
                     "INSERT INTO findings(run_id, position, policy_id, policy_version, "
                     "section, passage, passage_text, location_json, quote, quote_verified, "
-                    "severity, confidence, rationale, remediation, layer, model_verdict) "
-                    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    "severity, confidence, rationale, remediation, layer, model_verdict, "
+                    "carried_from) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                     (
                         run_id,
                         position,
@@ -170,6 +171,7 @@ class Store:
                         f.remediation,
                         checked.layer,
                         policy_result.verdict if policy_result else "needs_review",
+                        checked.carried_from,
                     ),
                 )
                 position += 1
@@ -198,6 +200,38 @@ class Store:
                     "report_sha256": canonical_sha256(report),
                 },
             )
+
+    def previous_checks(
+        self, document: Document, policies: list[Policy], engine: EngineInfo, effort: str
+    ) -> dict[str, PreviousCheck]:
+        """For each policy, its result in the latest complete run of a file at the same path
+        with the same policy version, model file and settings: what a re-check can keep."""
+        rows = self.db.execute(
+            "SELECT runs.id, runs.report_json, runs.settings_json, runs.policies_json "
+            "FROM runs JOIN documents ON runs.document_id = documents.id "
+            "WHERE documents.path=? AND runs.status='complete' AND runs.model_sha256=? "
+            "ORDER BY runs.id DESC LIMIT 20",
+            (str(document.path), engine.file_sha256),
+        ).fetchall()
+        wanted = {p.id: p.sha256 for p in policies}
+        found: dict[str, PreviousCheck] = {}
+        for row in rows:
+            settings = json.loads(row["settings_json"])
+            same = (settings.get("effort"), settings.get("n_ctx")) == (effort, engine.n_ctx)
+            if not same or not row["report_json"]:
+                continue
+            report = json.loads(row["report_json"])
+            for ref in json.loads(row["policies_json"]):
+                if ref["id"] in wanted and ref["id"] not in found:
+                    if ref["sha256"] != wanted[ref["id"]]:
+                        continue
+                    try:
+                        found[ref["id"]] = PreviousCheck.from_report(row["id"], report, ref["id"])
+                    except (KeyError, TypeError, ValueError):
+                        continue  # an older report without what a re-check needs
+            if len(found) == len(wanted):
+                break
+        return found
 
     def fail_run(self, run_id: int, reason: str) -> None:
         with transaction(self.db):

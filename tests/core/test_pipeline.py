@@ -164,7 +164,7 @@ def test_a_passage_that_cannot_fit_is_refused_politely() -> None:
 
 
 def test_window_planning_counts_tokens_a_few_times_per_window() -> None:
-    from app.core.pipeline import plan_windows
+    from app.core.windows import plan_windows
 
     passages = tuple(Passage(f"P{i}", "word " * (20 + i % 50), {"line": i}) for i in range(1, 301))
     document = Document(Path("book.txt"), "e" * 64, "text/plain", 1, passages)
@@ -186,7 +186,7 @@ def test_window_planning_counts_tokens_a_few_times_per_window() -> None:
 
 
 def test_a_finding_in_the_overlap_is_kept_once() -> None:
-    from app.core.pipeline import plan_windows
+    from app.core.windows import plan_windows
 
     passages = tuple(
         Passage(f"P{i}", f"passage {i} " + "word " * 80, {"line": i}) for i in range(1, 9)

@@ -1,0 +1,80 @@
+"""What a check produces: findings with their checked citations, per-policy results, the
+whole check. Shared by the pipeline, the store and the reports."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from app.core.documents import Document, Location
+from app.core.engine import EngineResult
+from app.core.policy import Policy
+from app.core.verdict import Finding
+
+
+@dataclass(frozen=True)
+class CheckedFinding:
+    policy: str
+    finding: Finding
+    location: Location
+    quote_verified: bool
+    problem: str  # why it is unverified; "" when verified
+    layer: str = "model"  # which layer raised it: triage | model (| reviewer)
+    carried_from: int = 0  # the earlier run this finding was carried over from (0: found now)
+
+    def to_json(self) -> dict[str, object]:
+        f = self.finding
+        return {
+            "policy": self.policy,
+            "section": f.section,
+            "passage": f.passage,
+            "location": dict(self.location),
+            "quote": f.quote,
+            "quote_verified": self.quote_verified,
+            "severity": f.severity,
+            "confidence": f.confidence,
+            "rationale": f.rationale,
+            "remediation": f.remediation,
+            "layer": self.layer,
+            "problem": self.problem,
+            "carried_from_run": self.carried_from,
+        }
+
+
+@dataclass(frozen=True)
+class PolicyResult:
+    policy: Policy
+    verdict: str
+    findings: tuple[CheckedFinding, ...]
+    reasoning: str
+    raw_final: str
+    indeterminate: str  # why no usable verdict came back; "" when one did
+    engine_results: tuple[EngineResult, ...]
+    escalations: tuple[str, ...] = ()  # why low-effort answers were re-run at high effort
+    passages_judged: int = -1  # passages sent to the model; -1: all (no re-check)
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    document: Document
+    effort: str
+    policy_results: tuple[PolicyResult, ...]
+    timings: dict[str, float] = field(default_factory=dict)
+    triage_findings: tuple[CheckedFinding, ...] = ()
+
+    @property
+    def verdict(self) -> str:
+        verdicts = {r.verdict for r in self.policy_results}
+        if self.triage_findings:
+            verdicts.add("needs_review")  # a person must look, even if every policy passed
+        return worst_verdict(verdicts)
+
+    @property
+    def findings(self) -> tuple[CheckedFinding, ...]:
+        return self.triage_findings + tuple(f for r in self.policy_results for f in r.findings)
+
+
+def worst_verdict(verdicts: Iterable[str]) -> str:
+    """violation over needs_review over compliant (nothing to judge is compliant)."""
+    present = set(verdicts)
+    return next((v for v in ("violation", "needs_review") if v in present), "compliant")

@@ -1,0 +1,58 @@
+"""Turn the model's answers for one policy into checked findings and a verdict."""
+
+from __future__ import annotations
+
+from app.core.citations import check_citation, normalise
+from app.core.documents import Document
+from app.core.engine import EngineResult
+from app.core.policy import Policy
+from app.core.results import CheckedFinding, PolicyResult, worst_verdict
+from app.core.verdict import VerdictFormatError, parse_verdict
+
+
+def validate(policy: Policy, document: Document, outputs: tuple[EngineResult, ...]) -> PolicyResult:
+    verdicts: list[str] = []
+    findings: list[CheckedFinding] = []
+    problems: list[str] = []
+    seen: set[tuple[str, str, str]] = set()
+    for output in outputs:
+        try:
+            parsed = parse_verdict(output.final)
+        except VerdictFormatError as error:
+            problems.append(f"the model's answer is not a valid verdict: {error}")
+            verdicts.append("needs_review")
+            continue
+        verdict = parsed.verdict
+        if verdict == "violation" and not parsed.findings:
+            problems.append("the model said 'violation' but cited nothing")
+            verdict = "needs_review"
+        elif verdict == "compliant" and parsed.findings:
+            problems.append("the model said 'compliant' but listed findings")
+            verdict = "needs_review"
+        verdicts.append(verdict)
+        for finding in parsed.findings:
+            key = (finding.section, finding.passage, normalise(finding.quote))
+            if key in seen:
+                continue  # the same citation twice: a model repeating itself
+            seen.add(key)
+            check = check_citation(finding, policy, document)
+            passage = document.passage(finding.passage)
+            findings.append(
+                CheckedFinding(
+                    policy=policy.id,
+                    finding=finding,
+                    location=dict(passage.location) if passage else {},
+                    quote_verified=check.verified,
+                    problem=check.problem,
+                )
+            )
+    overall = worst_verdict(verdicts)
+    return PolicyResult(
+        policy=policy,
+        verdict=overall,
+        findings=tuple(findings),
+        reasoning="\n\n".join(o.analysis for o in outputs if o.analysis),
+        raw_final="\n\n".join(o.final for o in outputs),
+        indeterminate="; ".join(problems),
+        engine_results=outputs,
+    )
