@@ -236,6 +236,8 @@ def server_engine(
 
 
 def _model_for(args: argparse.Namespace, demo: bool) -> ModelRef:
+    if getattr(args, "triage_only", False):
+        return ModelRef(NoModel.info.name, Path(), False, 0, None)  # no model is used
     if getattr(args, "server", None):
         if not args.server_model:
             raise UsageError("--server needs --server-model NAME (the model's name there)")

@@ -47,7 +47,7 @@ def test_policy_test_with_the_smoke_model(tmp_path: Path) -> None:
     ]
     table = run(*args)
     assert table.returncode == 0, table.stderr
-    assert "fin-promo 1.0.0: 2 cases, parse rate" in table.stdout and "confusion" in table.stdout
+    assert "fin-promo 1.1.0: 2 cases, parse rate" in table.stdout and "confusion" in table.stdout
     data = run(*args, "--json", "--compare", "1.0.0")
     report = json.loads(data.stdout)
     assert report["cases"] == 2 and set(report["sections"]) == {"FP-1", "FP-2", "FP-3", "FP-4"}

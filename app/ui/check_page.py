@@ -10,6 +10,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QFileDialog,
     QGroupBox,
@@ -24,9 +25,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.checking import check_file
-from app.core.engine import EFFORTS, Engine, TokenCallback
+from app.checking import CheckOptions, NoModel, check_file
+from app.core.engine import Engine, TokenCallback
 from app.core.errors import DocumentError, UsageError
+from app.core.pipeline import CHECK_EFFORTS
 from app.core.policy import Policy
 from app.core.progress import CancelToken, Progress, ProgressEvent
 from app.ingest import SUFFIXES
@@ -102,11 +104,21 @@ class CheckPage(QWidget):
         effort_row = QHBoxLayout()
         effort_row.addWidget(QLabel("Reasoning effort:"))
         self.effort = QComboBox()
-        self.effort.addItems(list(EFFORTS))
-        self.effort.setToolTip("Higher effort reasons longer: slower, usually more careful.")
+        self.effort.addItems(list(CHECK_EFFORTS))
+        self.effort.setToolTip(
+            "Higher effort reasons longer: slower, usually more careful. 'auto': high where a "
+            "policy's screens match, low elsewhere; unsure low-effort answers are re-checked "
+            "at high effort."
+        )
         effort_row.addWidget(self.effort)
         effort_row.addStretch()
         policies_layout.addLayout(effort_row)
+        self.triage_only = QCheckBox("Triage only (the policies' screens, no model)")
+        self.triage_only.setToolTip(
+            "Bulk screening: every screen match becomes a finding to review; nothing else is "
+            "judged."
+        )
+        policies_layout.addWidget(self.triage_only)
         columns.addWidget(policies, 2)
         layout.addLayout(columns, 3)
 
@@ -246,7 +258,7 @@ class CheckPage(QWidget):
         self.job = start_job(
             lambda progress, cancel, on_text: run_check(
                 self.services, paths, policies, self.effort.currentText(), notice,
-                progress, cancel, on_text,
+                progress, cancel, on_text, CheckOptions(triage_only=self.triage_only.isChecked()),
             ),
             "check",
             self,
@@ -319,6 +331,7 @@ def run_check(
     progress: Progress,
     cancel: CancelToken,
     on_text: TokenCallback,
+    options: CheckOptions | None = None,
 ) -> CheckOutcome:
     """The worker's job: every document in turn. A file that cannot be read is reported at the
     end; the others are still checked. The worker gets its own store connection (SQLite
@@ -330,6 +343,8 @@ def run_check(
             progress(ProgressEvent("reading", number - 1, len(paths), path.name))
 
             def engine_for_check() -> Engine:
+                if options is not None and options.triage_only:
+                    return NoModel()
                 progress(ProgressEvent("loading model", 0, 0, services.model().name))
                 return services.engine()
 
@@ -337,7 +352,7 @@ def run_check(
                 checked = check_file(
                     path, policies, engine_for_check, store,
                     effort=effort, limits=services.settings.limits, notice=notice,
-                    progress=progress, cancel=cancel, on_text=on_text,
+                    progress=progress, cancel=cancel, on_text=on_text, options=options,
                 )  # fmt: skip
             except DocumentError as error:
                 outcome.errors.append(error)

@@ -232,6 +232,8 @@ class ResultPage(QWidget):
         self.finding_list.clear()
         for number, finding in enumerate(self.findings, start=1):
             badge = "" if finding["quote_verified"] else "  ⚠ unverified"
+            if finding.get("carried_from"):
+                badge += "  ↻ carried over"
             item = QTreeWidgetItem(
                 [
                     str(number),
@@ -315,6 +317,11 @@ class ResultPage(QWidget):
             f"the passage ({html.escape(finding.get('problem') or 'not found')}). "
             "Check the passage yourself before accepting.</p>"
         )
+        if finding.get("carried_from"):
+            warning += (
+                f"<p><i>Carried over from run {finding['carried_from']}: this passage is "
+                "unchanged since that check, so the model did not read it again.</i></p>"
+            )
         decision = finding.get("decision")
         decided = (
             f"<p><b>Review:</b> {DECISION_WORDS[decision['decision']]} by "

@@ -47,8 +47,8 @@ def test_bundled_policies_are_read_only_and_a_copy_is_edited_linted_and_versione
 
     dialog.save()
     saved = copy.read_text(encoding="utf-8")
-    assert "version: 1.0.1" in saved  # fin-promo is 1.0.0: a save is a new version
-    assert "Saved as version 1.0.1" in dialog.test_result.text()
+    assert "version: 1.1.1" in saved  # fin-promo is 1.1.0: a save is a new version
+    assert "Saved as version 1.1.1" in dialog.test_result.text()
 
 
 def test_run_a_policys_tests_from_the_editor(qtbot: Any, services: Any) -> None:
