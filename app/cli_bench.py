@@ -6,6 +6,7 @@ import argparse
 import json
 import os
 import sys
+from typing import Any
 
 from app.core.errors import ModelUnavailable
 from app.models.catalogue import DEFAULT_MODEL, SMOKE_MODEL, SMOKE_NOTICE, resolve_model
@@ -51,18 +52,17 @@ def run(args: argparse.Namespace) -> int:
     result = run_bench(settings, policy, args.effort, second)
     if args.json:
         print(json.dumps(result))
-        multi = result["multi_policy"]
-    if multi:
-        sep, comb = multi["separate"], multi["combined"]
-        print(
-            f"two policies ({' + '.join(multi['policies'])}): separate {sep['prompt_tokens']} "
-            f"prompt tokens / {sep['wall_s']:.1f} s / {sep['findings']} findings; combined "
-            f"{comb['prompt_tokens']} / {comb['wall_s']:.1f} s / {comb['findings']} findings"
-        )
+        return 0
+    _print_table(result)
     return 0
+
+
+def _print_table(result: dict[str, Any]) -> None:
     naive, ours = result["naive"], result["ours"]
-    print(f"model {result['model']}, effort {result['effort']}, {result['passages']} passages, "
-          f"policy {result['policy']}")  # fmt: skip
+    print(
+        f"model {result['model']}, effort {result['effort']}, {result['passages']} passages, "
+        f"policy {result['policy']}"
+    )
     print(f"{'':<8}{'requests':>10}{'prompt tokens':>15}{'wall s':>10}")
     for name, row in (("naive", naive), ("ours", ours)):
         print(f"{name:<8}{row['requests']:>10}{row['prompt_tokens']:>15}{row['wall_s']:>10.1f}")
@@ -82,4 +82,3 @@ def run(args: argparse.Namespace) -> int:
             f"prompt tokens / {sep['wall_s']:.1f} s / {sep['findings']} findings; combined "
             f"{comb['prompt_tokens']} / {comb['wall_s']:.1f} s / {comb['findings']} findings"
         )
-    return 0

@@ -210,6 +210,7 @@ def replay(args: argparse.Namespace, library: PolicyLibrary) -> int:
             path=model.path,
         )
     args.files, args.model = [path], args.model or model.name
+    args.full = True  # a replay repeats the whole check, nothing carried over
     args.effort, args.n_ctx = settings["effort"], settings["n_ctx"]
     args.seed, args.temperature = settings["seed"], settings["temperature"]
     return check(args, policies)

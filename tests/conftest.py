@@ -57,10 +57,17 @@ def no_keyring(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture(autouse=True)
 def isolated_home(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
-) -> Path:
+) -> Iterator[Path]:
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("SAFEGUARD_HOME", str(home))
-    return home
+    offline = os.environ.get("HF_HUB_OFFLINE")
+    yield home
+    # Loading an engine sets HF_HUB_OFFLINE=1 in this process (on purpose: checks never reach
+    # the hub); later tests that start a download in a child process must not inherit it.
+    if offline is None:
+        os.environ.pop("HF_HUB_OFFLINE", None)
+    else:
+        os.environ["HF_HUB_OFFLINE"] = offline
 
 
 def corpus_file(relative: str) -> Path:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import os
 import subprocess
 import sys
@@ -221,7 +222,8 @@ def test_user_policies_shadow_bundled_ones(isolated_home: Path) -> None:
     folder = isolated_home / "policies" / "fin-promo"
     folder.mkdir(parents=True)
     text = (ROOT / "policies" / "fin-promo" / "policy.md").read_text(encoding="utf-8")
-    (folder / "policy.md").write_text(text.replace("version: 1.0.0", "version: 9.9.9"), "utf-8")
+    mine = re.sub(r"^version: .*$", "version: 9.9.9", text, count=1, flags=re.MULTILINE)
+    (folder / "policy.md").write_text(mine, "utf-8")
     assert "9.9.9" in run("policy", "show", "fin-promo").stdout
 
 

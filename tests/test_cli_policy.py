@@ -48,11 +48,11 @@ def test_policy_test_with_the_smoke_model(tmp_path: Path) -> None:
     table = run(*args)
     assert table.returncode == 0, table.stderr
     assert "fin-promo 1.1.0: 2 cases, parse rate" in table.stdout and "confusion" in table.stdout
-    data = run(*args, "--json", "--compare", "1.0.0")
+    data = run(*args, "--json", "--compare", "1.1.0")
     report = json.loads(data.stdout)
     assert report["cases"] == 2 and set(report["sections"]) == {"FP-1", "FP-2", "FP-3", "FP-4"}
     assert report["flipped"] == []  # same model, seed and settings: the same verdicts
-    assert report["extra"]["version"] == "1.0.0"
+    assert report["extra"]["version"] == "1.1.0"
     strict = run(*args, "--min-f1", "1.01")
     assert strict.returncode == 1 and "below --min-f1" in strict.stderr
     assert_one_line_error(run(*args, "--compare", "0.9"), 2, "no stored test run")

@@ -4,6 +4,7 @@ chat template). Its verdicts are meaningless; its JSON must still be valid."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,7 @@ from app.core.policy import load_policy
 from app.core.progress import CancelToken
 from app.core.prompt import build_request
 from app.core.verdict import parse_verdict
+from app.inference.llama_engine import LlamaSettings
 from app.resources import bundled_policies_dir
 
 pytestmark = pytest.mark.llama
@@ -33,7 +35,14 @@ def test_two_phase_verdict_is_valid_json_within_the_schema(smoke_engine: Any) ->
     def collect(channel: str, text: str) -> None:
         streamed[channel] += text
 
-    result = smoke_engine.judge(request, CancelToken(), collect)
+    # The product's answer budget (the session fixture keeps a small one for speed): the smoke
+    # model writes long quotes, and a verdict cut off by the budget is not valid JSON.
+    small = smoke_engine.settings
+    smoke_engine.settings = replace(small, answer_tokens=LlamaSettings.answer_tokens)
+    try:
+        result = smoke_engine.judge(request, CancelToken(), collect)
+    finally:
+        smoke_engine.settings = small
     verdict = parse_verdict(result.final)  # raises if the grammar did not hold
     assert {f.section for f in verdict.findings} <= set(POLICY.section_ids)
     assert {f.passage for f in verdict.findings} <= {"P1", "P2"}
