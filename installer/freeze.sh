@@ -27,4 +27,6 @@ if [ -n "$MODEL" ]; then
         || [ $? -eq 1 ]
     test -s "$WORK/report.pdf"
 fi
+SAFEGUARD_SCREENSHOT="$WORK/app.png" "$APP"  # the desktop app, headless: shows, saves, quits
+test -s "$WORK/app.png" && cp "$WORK/app.png" "$SG_ROOT/dist/frozen-app-start.png"
 echo "freeze: OK ($(du -sh "$SG_ROOT/dist/safeguard-desk" | cut -f1)): $APP" >&2

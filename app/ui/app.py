@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 
 from app.logs import setup_logging
@@ -34,6 +35,15 @@ def run(argv: list[str] | None = None) -> int:
     services = Services()
     window = MainWindow(services)
     window.show()
+    screenshot = os.environ.get("SAFEGUARD_SCREENSHOT")
+    if screenshot:  # a start-up check for installers and frozen builds: show, save, quit
+        from PySide6.QtCore import QTimer
+
+        def save_and_quit() -> None:
+            window.grab().save(screenshot)
+            app.quit()
+
+        QTimer.singleShot(1500, save_and_quit)
     try:
         return app.exec()
     finally:

@@ -51,6 +51,21 @@ QUOTE_COLOUR = QColor("#ffd54f")
 DECISION_WORDS = {"accept": "✔ accepted", "reject": "✘ rejected", "amend": "✎ amended"}
 
 
+def clause_html(clause: str) -> str:
+    """A policy clause for people: its title in bold, the wrapped lines of the Markdown joined
+    into one paragraph, screen lines apart (they are for the triage layer)."""
+    lines = [line.strip() for line in clause.strip().splitlines()]
+    if not lines:
+        return ""
+    title = html.escape(lines[0].lstrip("#").strip())
+    body = [line for line in lines[1:] if line and not line.lower().startswith("screen")]
+    screens = [line for line in lines[1:] if line.lower().startswith("screen")]
+    text = f"<b>{title}</b><br>{html.escape(' '.join(body))}"
+    for screen in screens:
+        text += f"<br><span style='color:#5f6b7a'>{html.escape(screen)}</span>"
+    return text
+
+
 class ResultPage(QWidget):
     new_check = Signal()
 
@@ -308,13 +323,12 @@ class ResultPage(QWidget):
         for policy in self.report.get("policies", []):
             if policy["id"] == finding["policy_id"]:
                 clause = policy.get("sections", {}).get(finding["section"], "")
-        clause = clause.lstrip("#").strip()  # the Markdown heading marks are not for people
         location = format_location(json.loads(finding["location_json"]))
         warning = (
             ""
             if finding["quote_verified"]
-            else "<p style='color:#b3261e'><b>⚠ Unverified citation:</b> the quote is not in "
-            f"the passage ({html.escape(finding.get('problem') or 'not found')}). "
+            else "<p style='color:#b3261e'><b>⚠ Unverified citation:</b> the quoted words are "
+            "not in the cited passage. "
             "Check the passage yourself before accepting.</p>"
         )
         if finding.get("carried_from"):
@@ -337,7 +351,7 @@ class ResultPage(QWidget):
             f"<p><b>Quote</b><br><i>“{html.escape(finding['quote'])}”</i></p>"
             f"<table width='100%' cellspacing='6'><tr>"
             f"<td width='50%' valign='top' style='background:#f3f5f8'><b>Policy clause</b><br>"
-            f"{html.escape(clause).replace(chr(10), '<br>')}</td>"
+            f"{clause_html(clause)}</td>"
             f"<td width='50%' valign='top'><b>Why</b><br>{html.escape(finding['rationale'])}"
             f"<br><br><b>Suggested fix</b><br>{html.escape(finding['remediation'])}</td>"
             f"</tr></table>{decided}"

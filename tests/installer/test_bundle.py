@@ -121,6 +121,13 @@ def test_install_offline_run_the_demo_and_uninstall(bundle: Path, tmp_path: Path
     )  # fmt: skip
     assert demo.returncode in (0, 1), demo.stderr[-2000:]
     assert (work / "report.json").is_file() and (work / "report.pdf").is_file()
+    shot = tmp_path / "installed-app.png"
+    started = subprocess.run(
+        [*OFFLINE, str(launcher)], env=env | {"SAFEGUARD_SCREENSHOT": str(shot)},
+        capture_output=True, text=True, cwd=work, timeout=120,
+    )  # fmt: skip
+    assert started.returncode == 0, started.stderr[-2000:]
+    assert shot.stat().st_size > 10_000  # the desktop app came up (headless) and drew itself
     assert not (tmp_path / "socket-attempts.log").exists()
     removed = subprocess.run(
         [str(bundle / "install.sh"), "--uninstall"], env=env, capture_output=True, text=True
