@@ -82,12 +82,17 @@ def quote_in(quote: str, text: str) -> bool:
     """Both arguments normalised. Word characters at the quote's edges must not continue."""
     if not quote:
         return False
-    pattern = re.escape(quote)
-    if quote[0].isalnum():
+    return re.search(_bounded(quote), text) is not None
+
+
+def _bounded(needle: str) -> str:
+    """The needle as a pattern whose word characters at either edge may not continue."""
+    pattern = re.escape(needle)
+    if needle[0].isalnum():
         pattern = r"(?<!\w)" + pattern
-    if quote[-1].isalnum():
+    if needle[-1].isalnum():
         pattern += r"(?!\w)"
-    return re.search(pattern, text) is not None
+    return pattern
 
 
 def quote_span(quote: str, text: str) -> tuple[int, int] | None:
@@ -107,12 +112,7 @@ def quote_span(quote: str, text: str) -> tuple[int, int] | None:
     needle = normalise(quote)
     if not needle:
         return None
-    pattern = re.escape(needle)
-    if needle[0].isalnum():
-        pattern = r"(?<!\w)" + pattern
-    if needle[-1].isalnum():
-        pattern += r"(?!\w)"
-    match = re.search(pattern, "".join(folded))
+    match = re.search(_bounded(needle), "".join(folded))
     if match is None:
         return None
     return origin[match.start()], origin[match.end() - 1] + 1

@@ -8,6 +8,21 @@ from app.core.documents import Location
 from app.core.errors import TooLarge
 from app.core.limits import ExtractionLimits
 
+# What parsing libraries raise on damaged or hostile files besides their own exception types;
+# each reader adds its library's own.
+PARSER_ERRORS: tuple[type[Exception], ...] = (
+    ValueError,
+    KeyError,
+    TypeError,
+    AttributeError,
+    IndexError,
+    AssertionError,
+    RecursionError,
+    OSError,
+    EOFError,
+    ZeroDivisionError,
+)
+
 
 def reason(error: BaseException) -> str:
     """A library's exception as a short phrase for a one-line message."""

@@ -11,32 +11,23 @@ from pathlib import Path
 from typing import Any
 
 from pypdf import PasswordType, PdfReader
-from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError, PyPdfError
+from pypdf.errors import DependencyError, FileNotDecryptedError, PyPdfError
 
 from app.core.documents import Document, Location, number_passages
 from app.core.errors import CorruptDocument, GarbledText, NoTextLayer, PasswordRequired, TooLarge
 from app.core.limits import DEFAULT_LIMITS, ExtractionLimits
 from app.ingest import pdf_fallback
-from app.ingest._common import check_chars, reason
+from app.ingest._common import PARSER_ERRORS, check_chars, reason
 from app.ingest.quality import fix_visual_arabic, is_garbled, join_vertical_lines
 
 log = logging.getLogger(__name__)
 MAX_PASSAGE_CHARS = 1500
 _SENTENCE_END = (".", "!", "?", ":", ";", "。", "！", "？")
 # pypdf raises these (and more) on damaged files; all mean "cannot be read as a PDF".
-_PARSE_ERRORS = (
+_PARSE_ERRORS: tuple[type[Exception], ...] = (
     PyPdfError,
     DependencyError,  # a filter pypdf cannot decode here (JBIG2 needs a missing binary)
-    ValueError,
-    KeyError,
-    TypeError,
-    AttributeError,
-    IndexError,
-    AssertionError,
-    RecursionError,
-    OSError,
-    EOFError,
-    ZeroDivisionError,
+    *PARSER_ERRORS,
 )
 PageDone = Callable[[int, int], None]
 
@@ -221,7 +212,7 @@ def _is_xfa_only(reader: PdfReader) -> bool:
             return False
         form = form.get_object()
         return "/XFA" in form and not form.get("/Fields")
-    except (*_PARSE_ERRORS, PdfReadError):
+    except _PARSE_ERRORS:  # PdfReadError is a PyPdfError
         return False
 
 
@@ -234,7 +225,7 @@ def _has_images(page: Any) -> bool:
         for ref in xobjects.get_object().values():
             if ref.get_object().get("/Subtype") == "/Image":
                 return True
-    except (*_PARSE_ERRORS, PdfReadError):
+    except _PARSE_ERRORS:  # PdfReadError is a PyPdfError
         return False
     return False
 

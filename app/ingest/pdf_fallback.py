@@ -13,22 +13,15 @@ from pdfminer.layout import LAParams, LTTextContainer
 from pdfminer.pdfexceptions import PDFException
 from pdfminer.psexceptions import PSException
 
+from app.ingest._common import PARSER_ERRORS
+
 log = logging.getLogger(__name__)
 # Anything pdfminer raises on a damaged file. It is not careful about its own exception types.
-ERRORS = (
+ERRORS: tuple[type[Exception], ...] = (
     PDFException,
     PSException,
-    ValueError,
-    KeyError,
-    TypeError,
-    AttributeError,
-    IndexError,
-    AssertionError,
-    RecursionError,
-    OSError,
-    EOFError,
-    ZeroDivisionError,
     NotImplementedError,
+    *PARSER_ERRORS,
 )
 
 
