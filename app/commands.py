@@ -6,7 +6,6 @@ import argparse
 import json
 import logging
 import sys
-from dataclasses import replace
 from pathlib import Path
 
 from app import cli_batch, cli_output
@@ -18,7 +17,7 @@ from app.core.library import PolicyLibrary
 from app.core.limits import ExtractionLimits
 from app.core.policy import Policy
 from app.core.progress import ProgressEvent
-from app.engines import EngineOptions, load_engine
+from app.engines import EngineOptions, load_engine, server_engine
 from app.exports import export_pdf
 from app.ingest.isolated import read_isolated
 from app.models.catalogue import (
@@ -222,18 +221,6 @@ def engine_for(args: argparse.Namespace) -> Engine:
     if model.smoke and not args.quiet:
         print(SMOKE_NOTICE, file=sys.stderr)
     return _load_engine(model, args, args.quiet)
-
-
-def server_engine(
-    url: str, name: str, n_ctx: int | None, seed: int = 42, temperature: float = 0.2
-) -> Engine:
-    from app.inference.server_engine import ServerEngine, ServerSettings
-    from app.secrets import SERVER_KEY, get_secret
-
-    settings = ServerSettings(
-        url, name, api_key=get_secret(SERVER_KEY) or "", seed=seed, temperature=temperature
-    )
-    return ServerEngine(replace(settings, n_ctx=n_ctx) if n_ctx else settings)
 
 
 def _model_for(args: argparse.Namespace, demo: bool) -> ModelRef:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from app.core.engine import Engine
@@ -60,3 +60,15 @@ def llama_settings(
         temperature=options.temperature,
         chat_format=model.chat_format,
     )
+
+
+def server_engine(
+    url: str, name: str, n_ctx: int | None, seed: int = 42, temperature: float = 0.2
+) -> Engine:
+    from app.inference.server_engine import ServerEngine, ServerSettings
+    from app.secrets import SERVER_KEY, get_secret
+
+    settings = ServerSettings(
+        url, name, api_key=get_secret(SERVER_KEY) or "", seed=seed, temperature=temperature
+    )
+    return ServerEngine(replace(settings, n_ctx=n_ctx) if n_ctx else settings)

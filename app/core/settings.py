@@ -29,11 +29,19 @@ class Settings:
     threads: int = 0  # 0 = all physical cores
     default_effort: str = "medium"
     default_policies: tuple[str, ...] = ("fin-promo",)
+    # An on-prem OpenAI-compatible server instead of a local model ("" = local); its API key
+    # is in the keyring, never here.
+    server_url: str = ""
+    server_model: str = ""
     limits: ExtractionLimits = field(default_factory=ExtractionLimits)
 
     def validated(self) -> Settings:
         if self.default_effort not in EFFORTS:
             raise InputError(f"default effort must be one of {', '.join(EFFORTS)}")
+        if self.server_url and not self.server_model:
+            raise InputError("a server needs the model's name on that server")
+        if self.server_url and not self.server_url.startswith(("http://", "https://")):
+            raise InputError("the server address must start with http:// or https://")
         for name in ("gpu_layers",):
             if getattr(self, name) < -1:
                 raise InputError(f"{name.replace('_', ' ')} must be -1 (auto) or more")

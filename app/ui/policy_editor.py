@@ -61,6 +61,8 @@ class PolicyLibraryDialog(QDialog):
         left_layout = QVBoxLayout(left)
         self.policy_list = QListWidget()
         self.policy_list.setObjectName("libraryList")
+        self.policy_list.setWordWrap(True)
+        self.policy_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.policy_list.currentItemChanged.connect(self._on_policy_changed)
         left_layout.addWidget(self.policy_list)
         new = QPushButton("New from template…")
@@ -110,8 +112,9 @@ class PolicyLibraryDialog(QDialog):
         for policy in self.services.library.all():
             mine = policy.path is not None and user_policies_dir() in policy.path.parents
             item = QListWidgetItem(
-                f"{policy.title}\n{policy.id} {policy.version} · {'yours' if mine else 'bundled'}"
+                f"{policy.id} {policy.version} · {'yours' if mine else 'bundled'}\n{policy.title}"
             )
+            item.setToolTip(policy.title)
             item.setData(Qt.ItemDataRole.UserRole, str(policy.path))
             self.policy_list.addItem(item)
             if select is not None and policy.path == select:
@@ -177,8 +180,10 @@ class PolicyLibraryDialog(QDialog):
         shutil.copytree(source_folder, target)
         policy_file = target / "policy.md"
         text = policy_file.read_text(encoding="utf-8")
-        old_id = load_policy(policy_file).id
-        policy_file.write_text(text.replace(f"id: {old_id}", f"id: {new_id}", 1), encoding="utf-8")
+        old = load_policy(policy_file)
+        text = text.replace(f"id: {old.id}", f"id: {new_id}", 1)
+        text = text.replace(f"title: {old.title}", f"title: {old.title} (copy)", 1)
+        policy_file.write_text(text, encoding="utf-8")
         self.refresh(select=policy_file)
 
     def new_policy(self) -> None:

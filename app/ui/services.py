@@ -16,7 +16,7 @@ from app.core.errors import ModelUnavailable
 from app.core.library import PolicyLibrary
 from app.core.paths import user_policies_dir
 from app.core.settings import Settings, load_settings, save_settings
-from app.engines import EngineOptions, load_engine
+from app.engines import EngineOptions, load_engine, server_engine
 from app.models.catalogue import DEFAULT_MODEL, SMOKE_MODEL, ModelRef, resolve_model
 from app.models.installed import list_installed
 from app.resources import bundled_policies_dir
@@ -26,6 +26,8 @@ EngineFactory = Callable[[ModelRef, Settings], Engine]
 
 
 def default_engine_factory(model: ModelRef, settings: Settings) -> Engine:
+    if settings.server_url:
+        return server_engine(settings.server_url, settings.server_model, settings.context_length)
     options = EngineOptions(
         n_ctx=settings.context_length or None,
         gpu_layers=settings.gpu_layers,
@@ -50,11 +52,20 @@ class Services:
     # models ---------------------------------------------------------------------------------
     def has_model(self) -> bool:
         """Whether a check can start without the welcome page's help."""
-        return bool(self.session_model or self.settings.model or list_installed())
+        return bool(
+            self.session_model
+            or self.settings.model
+            or self.settings.server_url
+            or list_installed()
+        )
 
     def model(self) -> ModelRef:
         """The model a check uses: the session's choice, the settings', the default, or any
         installed model. Raises ModelUnavailable when there is none."""
+        if self.settings.server_url and not self.session_model:
+            from pathlib import Path
+
+            return ModelRef(self.settings.server_model, Path(), False, 32768, None)  # remote
         for ref in (self.session_model, self.settings.model, DEFAULT_MODEL):
             if ref:
                 try:
@@ -74,8 +85,9 @@ class Services:
         """Called on a worker thread; loads the model once and keeps it."""
         model = self.model()
         with self._lock:
-            if self._engine is None or self._engine[0] != str(model.path):
-                self._engine = (str(model.path), self.engine_factory(model, self.settings))
+            key = f"{model.path}|{model.name}|{self.settings.server_url}"
+            if self._engine is None or self._engine[0] != key:
+                self._engine = (key, self.engine_factory(model, self.settings))
             return self._engine[1]
 
     def update_settings(self, settings: Settings) -> None:

@@ -3,6 +3,7 @@ typed schema (``app.core.settings``) with a version; saved as JSON in the data f
 
 from __future__ import annotations
 
+import logging
 from dataclasses import replace
 
 from PySide6.QtWidgets import (
@@ -11,6 +12,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QDoubleSpinBox,
     QFormLayout,
+    QLineEdit,
     QSpinBox,
     QWidget,
 )
@@ -19,8 +21,11 @@ from app.core.engine import EFFORTS
 from app.core.limits import ExtractionLimits
 from app.models.catalogue import catalogue
 from app.models.installed import list_installed
+from app.secrets import SERVER_KEY, get_secret, set_secret
 from app.ui.errors import show_error
 from app.ui.services import Services
+
+log = logging.getLogger(__name__)
 
 
 class SettingsDialog(QDialog):
@@ -53,6 +58,15 @@ class SettingsDialog(QDialog):
         self.timeout.setRange(1, 36_000)
         self.timeout.setValue(limits.timeout_s)
         self.timeout.setSuffix(" s")
+        self.server_url = QLineEdit(settings.server_url)
+        self.server_url.setPlaceholderText("empty: the local model; or http://gpu-server:8000")
+        self.server_model = QLineEdit(settings.server_model)
+        self.server_model.setPlaceholderText("the model's name on the server")
+        self.server_key = QLineEdit()
+        self.server_key.setEchoMode(QLineEdit.EchoMode.Password)
+        self.server_key.setPlaceholderText(
+            "stored in the keyring" if get_secret(SERVER_KEY) else "API key (optional)"
+        )
         form.addRow("Model", self.model)
         form.addRow("GPU layers", self.gpu_layers)
         form.addRow("Context length (tokens)", self.context)
@@ -61,6 +75,9 @@ class SettingsDialog(QDialog):
         form.addRow("Largest file to read (MB)", self.max_mb)
         form.addRow("Most PDF pages", self.max_pages)
         form.addRow("Reading time limit per file", self.timeout)
+        form.addRow("On-prem server (OpenAI-compatible)", self.server_url)
+        form.addRow("Model on the server", self.server_model)
+        form.addRow("Server API key", self.server_key)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
@@ -77,6 +94,8 @@ class SettingsDialog(QDialog):
             context_length=self.context.value(),
             threads=self.threads.value(),
             default_effort=self.effort.currentText(),
+            server_url=self.server_url.text().strip(),
+            server_model=self.server_model.text().strip(),
             limits=ExtractionLimits(
                 max_file_mb=self.max_mb.value(),
                 max_pages=self.max_pages.value(),
@@ -87,6 +106,10 @@ class SettingsDialog(QDialog):
         )
         try:
             self.services.update_settings(updated)
+            if self.server_key.text().strip():
+                warning = set_secret(SERVER_KEY, self.server_key.text())
+                if warning:
+                    log.warning("%s", warning)
         except Exception as error:
             show_error(self, "Settings were not saved", error)
             return

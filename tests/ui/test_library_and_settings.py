@@ -90,3 +90,29 @@ def test_a_settings_file_from_a_newer_app_is_refused_clearly() -> None:
     settings_path().write_text('{"version": 1, "threads": -5}', encoding="utf-8")
     with pytest.raises(InputError, match="threads must be 0"):
         load_settings()
+
+
+def test_an_on_prem_server_is_a_setting_and_its_key_goes_to_the_keyring(
+    qtbot: Any, services: Any, memory_keyring: Any
+) -> None:
+    from app.secrets import SERVER_KEY
+
+    services.session_model = ""
+    dialog = SettingsDialog(services)
+    qtbot.addWidget(dialog)
+    dialog.server_url.setText("http://gpu-box.internal:8000")
+    dialog.save()  # no model name: refused with a dialog, nothing saved
+    assert not settings_path().exists()
+    dialog.server_model.setText("gpt-oss-safeguard-120b")
+    dialog.server_key.setText("s3cret-key")
+    dialog.save()
+    stored = json.loads(settings_path().read_text(encoding="utf-8"))
+    assert stored["server_url"] == "http://gpu-box.internal:8000"
+    assert "s3cret-key" not in settings_path().read_text(encoding="utf-8")
+    assert memory_keyring.secrets[("safeguard-desk", SERVER_KEY)] == "s3cret-key"
+    assert services.model().name == "gpt-oss-safeguard-120b" and services.has_model()
+    from app.ui.services import default_engine_factory
+
+    services.engine_factory = default_engine_factory  # the fixture's is scripted
+    engine = services.engine()  # the server engine; nothing is sent until a check runs
+    assert engine.info.engine == "openai-compatible server http://gpu-box.internal:8000/v1"
