@@ -29,3 +29,19 @@ def test_triage_only_needs_no_model_and_flags_screen_matches(tmp_path: Path) -> 
         ("FP-4", "P2", "tonight", "triage"),
     ]
     assert "triage only" in report["policy_verdicts"][0]["indeterminate"]
+
+
+def test_a_screen_finding_in_the_pdf_shows_its_policy_clause(tmp_path: Path) -> None:
+    from pypdf import PdfReader
+
+    draft = tmp_path / "flyer.md"
+    draft.write_text("Earn a guaranteed 11% a year.\n", encoding="utf-8")
+    pdf = tmp_path / "report.pdf"
+    code = cli.main(
+        ["check", str(draft), "--policy", "fin-promo", "--triage-only", "--pdf", str(pdf),
+         "--quiet"]
+    )  # fmt: skip
+    assert code == 1
+    text = " ".join(" ".join(page.extract_text() for page in PdfReader(pdf).pages).split())
+    assert "FP-1 Guaranteed or risk-free returns" in text
+    assert "Attempt to manipulate" not in text  # that clause is only for the built-in screen
