@@ -197,6 +197,18 @@ class ResultPage(QWidget):
         notice = self.report.get("notice", "")
         warnings = self.report.get("warnings", [])
         lines = ([notice] if notice else []) + [f"Warning: {w}" for w in warnings]
+        for verdict in self.report.get("policy_verdicts", []):
+            if verdict.get("escalations"):
+                lines.append(
+                    f"{verdict['policy']}: {len(verdict['escalations'])} low-effort answer(s) "
+                    "were unsure and re-checked at high effort (both in the Auditor tab)"
+                )
+            if verdict.get("passages_judged") is not None:
+                lines.append(
+                    f"{verdict['policy']}: re-check — the model read "
+                    f"{verdict['passages_judged']} changed passage(s); "
+                    f"{verdict.get('carried_over', 0)} finding(s) carried over unchanged"
+                )
         self.banner.setText("\n".join(lines))
         self.banner.setVisible(bool(lines))
         self._fill_document()

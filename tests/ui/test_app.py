@@ -184,3 +184,18 @@ def _close_dialogs() -> None:
     for widget in QApplication.topLevelWidgets():
         if isinstance(widget, QMessageBox):
             widget.close()
+
+
+def test_checking_the_same_draft_again_carries_the_findings_over(qtbot: Any, services: Any) -> None:
+    window = MainWindow(services)
+    qtbot.addWidget(window)
+    run_check(qtbot, window, [DEMO], ["fin-promo"])
+    first = window.result_page.run_id
+    window.show_check()
+    with qtbot.waitSignal(window.check_page.finished, timeout=60_000):
+        window.check_page.start_button.click()
+    result = window.result_page
+    assert result.run_id != first
+    assert "re-check — the model read 0 changed passage(s)" in result.banner.text()
+    assert all(f["carried_from"] == first for f in result.findings)
+    assert "carried over" in result.finding_list.topLevelItem(0).text(3)
