@@ -73,8 +73,8 @@ def check_file(
     started = time.perf_counter()
     document = read_isolated(path, password, limits, progress, cancel)
     ingest_s = time.perf_counter() - started
-    engine = engine_for_check()
     options = options or CheckOptions()
+    engine = NoModel() if options.triage_only else engine_for_check()
     previous = (
         store.previous_checks(document, policies, engine.info, effort) if options.recheck else {}
     )

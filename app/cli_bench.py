@@ -8,8 +8,7 @@ import os
 import sys
 from typing import Any
 
-from app.core.errors import ModelUnavailable
-from app.models.catalogue import DEFAULT_MODEL, SMOKE_MODEL, SMOKE_NOTICE, resolve_model
+from app.models.catalogue import DEFAULT_MODEL, SMOKE_NOTICE, default_or_smoke, resolve_model
 from app.resources import bundled_policies_dir
 
 BENCH_POLICY = "fin-promo"
@@ -32,13 +31,7 @@ def run(args: argparse.Namespace) -> int:
     from app.engines import EngineOptions, llama_settings
     from app.inference.bench import run_bench
 
-    if args.model:
-        model = resolve_model(args.model)
-    else:
-        try:
-            model = resolve_model(DEFAULT_MODEL)
-        except ModelUnavailable:
-            model = resolve_model(SMOKE_MODEL)
+    model = resolve_model(args.model) if args.model else default_or_smoke()[0]
     if model.smoke and not args.json:
         print(f"note: {SMOKE_NOTICE}; the speed figures are still real", file=sys.stderr)
     policy = load_policy(bundled_policies_dir() / BENCH_POLICY / "policy.md")

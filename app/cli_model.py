@@ -10,7 +10,7 @@ from app.cli_output import ProgressPrinter
 from app.core.errors import ModelUnavailable, UsageError
 from app.models import installed
 from app.models.catalogue import DEFAULT_MODEL, catalogue
-from app.models.fit import ModelShape, detect_gpu, estimate
+from app.models.fit import ModelShape, detect_gpu, estimate, estimate_for_entry
 from app.secrets import HUB_TOKEN, SERVER_KEY, clear_secret, get_token, set_secret
 
 
@@ -77,10 +77,7 @@ def _list() -> int:
             state = f"not installed (about {entry['approx_bytes'] / 2**30:.1f} GiB to download)"
         print(f"{name:<24} {state}")
         if "shape" in entry:
-            fit = estimate(
-                ModelShape.from_catalogue(entry), default_ctx=entry.get("n_ctx", 8192), gpu=gpu
-            )
-            print(f"{'':<24} {fit.summary()}")
+            print(f"{'':<24} {estimate_for_entry(entry, gpu).summary()}")
     for name, item in present.items():
         if name not in entries:
             print(

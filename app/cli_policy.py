@@ -56,9 +56,9 @@ def add_parsers(
 
 
 def count_tokens(text: str) -> int:
-    from app.inference.harmony import encoding
+    from app.inference.harmony import count_text_tokens
 
-    return len(encoding().encode(text, disallowed_special=()))
+    return count_text_tokens(text)
 
 
 def lint(policy_path: Path) -> int:

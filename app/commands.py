@@ -12,7 +12,7 @@ from app import cli_batch, cli_output
 from app.checking import CheckOptions, NoModel, check_file
 from app.core.documents import Document
 from app.core.engine import Engine
-from app.core.errors import DocumentError, InputError, ModelUnavailable, UsageError, user_text
+from app.core.errors import DocumentError, InputError, UsageError, user_text
 from app.core.library import PolicyLibrary
 from app.core.limits import ExtractionLimits
 from app.core.policy import Policy
@@ -25,6 +25,8 @@ from app.models.catalogue import (
     SMOKE_MODEL,
     SMOKE_NOTICE,
     ModelRef,
+    default_or_smoke,
+    remote_model,
     resolve_model,
 )
 from app.models.installed import file_sha256
@@ -94,13 +96,18 @@ def _check_files(
     engines: list[Engine] = []  # loaded once, when the first readable file needs it
 
     def engine_for_check() -> Engine:
-        if getattr(args, "triage_only", False):
-            return NoModel()
         if not engines:
             printer(ProgressEvent("loading model", 0, 0, model.name))
             engines.append(_load_engine(model, args, args.quiet))
         return engines[0]
 
+    limits = limits_from(args)
+    options = CheckOptions(
+        recheck=not getattr(args, "full", True),  # the demo has no --full: always full
+        escalate=not getattr(args, "no_escalate", False),
+        triage_only=getattr(args, "triage_only", False),
+        policy_mode=getattr(args, "policy_mode", "separate"),
+    )
     files, folders = cli_batch.expand(args.files)
     batch = cli_batch.Batch(store, files, policies, model, args.effort) if folders else None
     queue = [(item.path, item) for item in batch.pending] if batch else [(p, None) for p in files]
@@ -115,16 +122,11 @@ def _check_files(
                 store,
                 effort=args.effort,
                 password=args.password,
-                limits=limits_from(args),
+                limits=limits,
                 case=args.case,
                 notice=notice,
                 progress=printer,
-                options=CheckOptions(
-                    recheck=not getattr(args, "full", True),
-                    escalate=not getattr(args, "no_escalate", False),
-                    triage_only=getattr(args, "triage_only", False),
-                    policy_mode=getattr(args, "policy_mode", "separate"),
-                ),
+                options=options,
             )
         except DocumentError as error:
             printer.done()
@@ -229,17 +231,16 @@ def _model_for(args: argparse.Namespace, demo: bool) -> ModelRef:
     if getattr(args, "server", None):
         if not args.server_model:
             raise UsageError("--server needs --server-model NAME (the model's name there)")
-        return ModelRef(args.server_model, Path(), False, 32768, None)  # nothing local
+        return remote_model(args.server_model)
     if demo and args.model is None:
-        try:
-            return resolve_model(DEFAULT_MODEL)
-        except ModelUnavailable:
+        model, fell_back = default_or_smoke()
+        if fell_back:
             print(
                 f"safeguard-desk: {DEFAULT_MODEL} is not installed; the demo uses the "
                 f"smoke-test model {SMOKE_MODEL}, whose verdicts are meaningless",
                 file=sys.stderr,
             )
-            return resolve_model(SMOKE_MODEL)
+        return model
     return resolve_model(args.model)
 
 

@@ -68,6 +68,13 @@ class CitationCheck:
         return ""
 
 
+def citation_key(finding: Finding) -> tuple[str, str, str]:
+    """Two findings with this key cite the same words of the same passage for the same
+    section: one of them is a repeat (a model repeating itself, windows overlapping, a finding
+    raised again on a re-check)."""
+    return finding.section, finding.passage, normalise(finding.quote)
+
+
 def check_citation(finding: Finding, policy: Policy, document: Document) -> CitationCheck:
     passage = document.passage(finding.passage)
     quote = normalise(finding.quote)

@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict, replace
 
-from app.core.citations import normalise
+from app.core.citations import citation_key
 from app.core.documents import Document, Passage, format_location
 from app.core.engine import EFFORTS, Engine, EngineResult, JudgeRequest, TokenCallback
 from app.core.errors import PromptTooLong, UsageError
@@ -257,12 +257,8 @@ def _merge(
     found: tuple[CheckedFinding, ...], carried: tuple[CheckedFinding, ...]
 ) -> tuple[CheckedFinding, ...]:
     """New findings first; a carried finding the model raised again is kept once (the new)."""
-    seen = {(f.finding.section, f.finding.passage, normalise(f.finding.quote)) for f in found}
-    kept = [
-        f
-        for f in carried
-        if (f.finding.section, f.finding.passage, normalise(f.finding.quote)) not in seen
-    ]
+    seen = {citation_key(f.finding) for f in found}
+    kept = [f for f in carried if citation_key(f.finding) not in seen]
     return found + tuple(kept)
 
 

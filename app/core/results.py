@@ -70,6 +70,11 @@ class CheckResult:
         return worst_verdict(verdicts)
 
     @property
+    def engine_results(self) -> tuple[EngineResult, ...]:
+        """Every answer the engine gave for this document, escalations included."""
+        return tuple(o for r in self.policy_results for o in r.engine_results)
+
+    @property
     def findings(self) -> tuple[CheckedFinding, ...]:
         return self.triage_findings + tuple(f for r in self.policy_results for f in r.findings)
 

@@ -42,9 +42,8 @@ class Settings:
             raise InputError("a server needs the model's name on that server")
         if self.server_url and not self.server_url.startswith(("http://", "https://")):
             raise InputError("the server address must start with http:// or https://")
-        for name in ("gpu_layers",):
-            if getattr(self, name) < -1:
-                raise InputError(f"{name.replace('_', ' ')} must be -1 (auto) or more")
+        if self.gpu_layers < -1:
+            raise InputError("gpu layers must be -1 (auto) or more")
         for name in ("context_length", "threads"):
             if getattr(self, name) < 0:
                 raise InputError(f"{name.replace('_', ' ')} must be 0 (auto) or more")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.core.citations import check_citation, normalise
+from app.core.citations import check_citation, citation_key
 from app.core.documents import Document
 from app.core.engine import EngineResult
 from app.core.policy import Policy
@@ -31,7 +31,7 @@ def validate(policy: Policy, document: Document, outputs: tuple[EngineResult, ..
             verdict = "needs_review"
         verdicts.append(verdict)
         for finding in parsed.findings:
-            key = (finding.section, finding.passage, normalise(finding.quote))
+            key = citation_key(finding)
             if key in seen:
                 continue  # the same citation twice: a model repeating itself
             seen.add(key)

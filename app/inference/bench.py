@@ -76,7 +76,7 @@ def run_bench(
     checked = check_document(
         document, [policy], engine, effort=effort, cancel=cancel, escalate=False
     )  # no escalation: the naive loop has none either
-    outputs = [o for r in checked.policy_results for o in r.engine_results]
+    outputs = checked.engine_results
     ours = {
         "prompt_tokens": sum(o.prompt_tokens_evaluated for o in outputs),
         "completion_tokens": sum(o.completion_tokens for o in outputs),
@@ -91,7 +91,7 @@ def run_bench(
                        for p in document.passages),
     )  # fmt: skip
     again = check_document(second, [policy], engine, effort=effort, cancel=cancel, escalate=False)
-    next_outputs = [o for r in again.policy_results for o in r.engine_results]
+    next_outputs = again.engine_results
     ours["next_document_prompt_tokens"] = sum(o.prompt_tokens_evaluated for o in next_outputs)
     ours["next_document_prompt_tokens_total"] = sum(o.prompt_tokens for o in next_outputs)
 
@@ -144,7 +144,7 @@ def _multi_policy(
         result = check_document(
             document, policies, engine, effort=effort, escalate=False, policy_mode=mode
         )
-        outputs = [o for r in result.policy_results for o in r.engine_results]
+        outputs = result.engine_results
         figures[mode] = {
             "requests": len(outputs),
             "prompt_tokens": sum(o.prompt_tokens_evaluated for o in outputs),

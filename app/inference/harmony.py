@@ -74,6 +74,12 @@ def encoding() -> oh.HarmonyEncoding:
         return oh.load_harmony_encoding(oh.HarmonyEncodingName.HARMONY_GPT_OSS)
 
 
+def count_text_tokens(text: str) -> int:
+    """Tokens of plain text in the model's vocabulary (special-token strings count as text):
+    what policy lint, the policy editor and the server engine's estimate measure."""
+    return len(encoding().encode(text, disallowed_special=()))
+
+
 def render_prompt(request: JudgeRequest) -> list[int]:
     """system (reasoning effort) + developer (policy) + user (content), ready for the assistant.
     No date in the system message: the same request must render to the same ids."""

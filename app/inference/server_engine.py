@@ -67,10 +67,9 @@ class ServerEngine:
     def count_tokens(self, request: JudgeRequest) -> int:
         """With the o200k vocabulary (gpt-oss's own; an estimate for other models) plus room
         for the chat template's markers."""
-        from app.inference.harmony import encoding
+        from app.inference.harmony import count_text_tokens
 
-        text = f"{request.policy_text}\n{request.content}"
-        return len(encoding().encode(text, disallowed_special=())) + 64
+        return count_text_tokens(f"{request.policy_text}\n{request.content}") + 64
 
     def judge(
         self, request: JudgeRequest, cancel: CancelToken, on_text: TokenCallback | None = None

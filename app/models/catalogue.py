@@ -75,6 +75,20 @@ def resolve_model(ref: str | None) -> ModelRef:
     raise ModelUnavailable(f"no model '{ref}': give a GGUF file path or one of: {known}")
 
 
+def default_or_smoke() -> tuple[ModelRef, bool]:
+    """The real model when it is installed, else the smoke-test model; True when it fell back
+    (the caller says so: its verdicts are meaningless)."""
+    try:
+        return resolve_model(DEFAULT_MODEL), False
+    except ModelUnavailable:
+        return resolve_model(SMOKE_MODEL), True
+
+
+def remote_model(name: str) -> ModelRef:
+    """A model served by an on-prem server: nothing local, its context decided there."""
+    return ModelRef(name, Path(), False, 32768, None)
+
+
 def _installed_path(name: str, entry: dict[str, Any]) -> Path:
     package = entry.get("python_package")
     if package:

@@ -78,8 +78,7 @@ def download(
     size = meta.size or 0
     folder = models_dir() / name
     target = folder / filename
-    partial = target.with_name(target.name + ".part")
-    sidecar = target.with_name(target.name + ".part.json")
+    partial, sidecar = partial_files(name, entry)
     state = {
         "url": url,
         "etag": meta.etag,
@@ -131,6 +130,18 @@ def download(
         repo_id=repo_id,
         revision=meta.commit_hash or revision,
     )
+
+
+def partial_files(name: str, entry: dict[str, Any]) -> tuple[Path, Path]:
+    """Where an unfinished download waits to be resumed: the bytes and their sidecar."""
+    target = models_dir() / name / entry["filename"]
+    return target.with_name(target.name + ".part"), target.with_name(target.name + ".part.json")
+
+
+def discard_partial(name: str, entry: dict[str, Any]) -> None:
+    """Forget an unfinished download (the user cancelled it rather than pausing)."""
+    for path in partial_files(name, entry):
+        path.unlink(missing_ok=True)
 
 
 def _origin(url: str) -> tuple[str, str, int | None]:

@@ -213,3 +213,11 @@ def _estimate_at(
         vram,
         fits,
     )
+
+
+def estimate_for_entry(entry: dict[str, Any], gpu: Gpu | None) -> FitEstimate:
+    """The fit of a catalogue model before it is downloaded, at the context length the engine
+    will start from for it (its ``n_ctx``)."""
+    return estimate(
+        ModelShape.from_catalogue(entry), default_ctx=int(entry.get("n_ctx", 8192)), gpu=gpu
+    )

@@ -21,12 +21,10 @@ def build_report(
     timings: dict[str, float],
     notice: str = "",
 ) -> dict[str, Any]:
-    prompt_tokens = completion_tokens = evaluated = 0
-    for policy_result in result.policy_results:
-        for output in policy_result.engine_results:
-            prompt_tokens += output.prompt_tokens
-            completion_tokens += output.completion_tokens
-            evaluated += output.prompt_tokens_evaluated
+    outputs = result.engine_results
+    prompt_tokens = sum(o.prompt_tokens for o in outputs)
+    completion_tokens = sum(o.completion_tokens for o in outputs)
+    evaluated = sum(o.prompt_tokens_evaluated for o in outputs)
     report: dict[str, Any] = {}
     if notice:
         report["notice"] = notice  # first key: the first thing a reader sees

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.checking import CheckOptions, NoModel, check_file
+from app.checking import CheckOptions, check_file
 from app.core.engine import Engine, TokenCallback
 from app.core.errors import DocumentError, UsageError
 from app.core.pipeline import CHECK_EFFORTS
@@ -343,8 +343,6 @@ def run_check(
             progress(ProgressEvent("reading", number - 1, len(paths), path.name))
 
             def engine_for_check() -> Engine:
-                if options is not None and options.triage_only:
-                    return NoModel()
                 progress(ProgressEvent("loading model", 0, 0, services.model().name))
                 return services.engine()
 

@@ -28,6 +28,7 @@ from app.core.lint import TOKENS_HIGH, lint_text, load_cases
 from app.core.paths import user_policies_dir
 from app.core.policy import bump_version, load_policy
 from app.core.policy_tests import run_cases, score
+from app.inference.harmony import count_text_tokens
 from app.resources import bundled_policies_dir
 from app.ui.errors import show_error
 from app.ui.services import Services
@@ -35,13 +36,6 @@ from app.ui.widgets import hint
 from app.ui.worker import Job, start_job
 
 TEMPLATE_ID = "house-rules-template"
-
-
-def count_tokens(text: str) -> int:
-    """The model's own tokenizer (o200k harmony), as the lint and the prompt use it."""
-    from app.inference.harmony import encoding
-
-    return len(encoding().encode(text, disallowed_special=()))
 
 
 class PolicyLibraryDialog(QDialog):
@@ -147,8 +141,8 @@ class PolicyLibraryDialog(QDialog):
             cases = load_cases(cases_file) if cases_file and cases_file.exists() else []
         except InputError:
             cases = []
-        _policy, issues = lint_text(text, count_tokens, path=self.path, cases=cases)
-        tokens = count_tokens(text)
+        _policy, issues = lint_text(text, count_text_tokens, path=self.path, cases=cases)
+        tokens = count_text_tokens(text)
         over = tokens > TOKENS_HIGH
         self.tokens.setText(
             f"{tokens} tokens" + (f" — above {TOKENS_HIGH}: shorten it" if over else "")

@@ -17,7 +17,13 @@ from app.core.library import PolicyLibrary
 from app.core.paths import user_policies_dir
 from app.core.settings import Settings, load_settings, save_settings
 from app.engines import EngineOptions, load_engine, server_engine
-from app.models.catalogue import DEFAULT_MODEL, SMOKE_MODEL, ModelRef, resolve_model
+from app.models.catalogue import (
+    DEFAULT_MODEL,
+    SMOKE_MODEL,
+    ModelRef,
+    remote_model,
+    resolve_model,
+)
 from app.models.installed import list_installed
 from app.resources import bundled_policies_dir
 from app.store.repository import Store
@@ -63,9 +69,7 @@ class Services:
         """The model a check uses: the session's choice, the settings', the default, or any
         installed model. Raises ModelUnavailable when there is none."""
         if self.settings.server_url and not self.session_model:
-            from pathlib import Path
-
-            return ModelRef(self.settings.server_model, Path(), False, 32768, None)  # remote
+            return remote_model(self.settings.server_model)
         for ref in (self.session_model, self.settings.model, DEFAULT_MODEL):
             if ref:
                 try:

@@ -4,6 +4,7 @@ cancel and resume), import a GGUF file, or try the demo with the smoke-test mode
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -17,10 +18,9 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.errors import Cancelled
-from app.core.paths import models_dir
 from app.core.progress import ProgressEvent
 from app.models.catalogue import DEFAULT_MODEL, catalogue
-from app.models.fit import ModelShape, detect_gpu, estimate
+from app.models.fit import detect_gpu, estimate_for_entry
 from app.ui.errors import show_error
 from app.ui.widgets import card, heading
 from app.ui.worker import Job, start_job
@@ -149,7 +149,9 @@ class WelcomePage(QWidget):
                 self._set_busy(False, "Paused. Press Download to resume where it stopped.")
                 self.download_button.setText("Resume download")
                 return
-            _remove_partial_download()
+            from app.models.download import discard_partial
+
+            discard_partial(DEFAULT_MODEL, catalogue()[DEFAULT_MODEL])
             self._set_busy(False, "Download cancelled; the partial file was deleted.")
             return
         self._set_busy(False, "The download stopped; what arrived is kept for a resume.")
@@ -189,18 +191,12 @@ class WelcomePage(QWidget):
         show_error(self, "Import failed", error)
 
 
-def _fit_text(entry: dict[str, object]) -> str:
+def _fit_text(entry: dict[str, Any]) -> str:
     if "shape" not in entry:
         return ""
     gpu = detect_gpu()
-    fit = estimate(ModelShape.from_catalogue(entry), default_ctx=8192, gpu=gpu)
-    summary = fit.summary().split("; CPU only")[0]  # said once, in our own words
+    summary = (
+        estimate_for_entry(entry, gpu).summary().split("; CPU only")[0]
+    )  # said once, in our own words
     where = f"On this machine ({gpu.name})" if gpu else "No NVIDIA GPU found: it runs on the CPU"
     return f"{where} it {summary}." if gpu else f"{where} (slow) and {summary}."
-
-
-def _remove_partial_download() -> None:
-    entry = catalogue()[DEFAULT_MODEL]
-    folder = models_dir() / DEFAULT_MODEL
-    for suffix in (".part", ".part.json"):
-        (folder / f"{entry['filename']}{suffix}").unlink(missing_ok=True)
