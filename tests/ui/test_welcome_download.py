@@ -38,14 +38,20 @@ def hub(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeHub]:
     fake.stop()
 
 
-def test_download_pause_resume_and_finish(qtbot: Any, services: Any, hub: FakeHub) -> None:
+def downloading(qtbot: Any, services: Any) -> MainWindow:
+    """The first-run window, its download started and some way along."""
     services.session_model = ""
     window = MainWindow(services)
     qtbot.addWidget(window)
     window.show()
+    window.welcome.download_button.click()
+    qtbot.waitUntil(lambda: window.welcome.progress.value() > 50, timeout=30_000)
+    return window
+
+
+def test_download_pause_resume_and_finish(qtbot: Any, services: Any, hub: FakeHub) -> None:
+    window = downloading(qtbot, services)
     welcome = window.welcome
-    welcome.download_button.click()
-    qtbot.waitUntil(lambda: welcome.progress.value() > 50, timeout=30_000)
     assert welcome.pause_button.isVisible() and welcome.cancel_button.isVisible()
     welcome.pause_download()
     qtbot.waitUntil(lambda: welcome.status.text().startswith("Paused"), timeout=10_000)
@@ -61,13 +67,7 @@ def test_download_pause_resume_and_finish(qtbot: Any, services: Any, hub: FakeHu
 
 
 def test_cancel_deletes_the_partial_download(qtbot: Any, services: Any, hub: FakeHub) -> None:
-    services.session_model = ""
-    window = MainWindow(services)
-    qtbot.addWidget(window)
-    window.show()
-    welcome = window.welcome
-    welcome.download_button.click()
-    qtbot.waitUntil(lambda: welcome.progress.value() > 50, timeout=30_000)
+    welcome = downloading(qtbot, services).welcome
     welcome.cancel_download()
     qtbot.waitUntil(lambda: "cancelled" in welcome.status.text(), timeout=10_000)
     assert not (models_dir() / DEFAULT_MODEL / "tiny.gguf.part").exists()
