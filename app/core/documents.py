@@ -9,7 +9,11 @@ from pathlib import Path
 #   PDF: {"page": n}
 #   DOCX: {"paragraph": n} | {"table": t, "row": r} | {"header": n} | {"footer": n}
 #   TXT/MD: {"line": n} (the passage's first line)
-Location = dict[str, int]
+# Values are mostly numbers; some keys carry words or flags (docs/contracts.md lists them all),
+# e.g. {"page": 2, "field": "Name"}, {"page": 5, "ocr": True}, {"paragraph": 3, "hidden": "white
+# text"}, {"part": "attachment spring.docx", "paragraph": 2}.
+LocationValue = int | str | bool | float
+Location = dict[str, LocationValue]
 
 
 @dataclass(frozen=True)
@@ -23,6 +27,45 @@ class Passage:
 
 
 @dataclass(frozen=True)
+class Unread:
+    """A part of a file that was not read, and why (shown in the CLI, the app and reports)."""
+
+    where: Location  # {"page": 5} for PDFs; {"part": "embedded image image1.png"} otherwise
+    why: str
+
+    def to_json(self) -> dict[str, object]:
+        return {**self.where, "why": self.why}
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """What of a file was read. Trust rule 2: nothing unread goes unmentioned, and a check over a
+    file with unread parts is at best ``needs_review``."""
+
+    pages: int = 0  # PDF pages in the file (0 for formats without pages)
+    text: tuple[int, ...] = ()  # PDF pages read from their text layer
+    ocr: tuple[int, ...] = ()  # PDF pages read by OCR
+    unread: tuple[Unread, ...] = ()
+
+    @property
+    def complete(self) -> bool:
+        return not self.unread
+
+    def to_json(self) -> dict[str, object]:
+        data: dict[str, object] = {"unread": [u.to_json() for u in self.unread]}
+        if self.pages:
+            data = {"pages": self.pages, "text": list(self.text), "ocr": list(self.ocr), **data}
+        return data
+
+    def summary(self) -> str:
+        """One line for people: 'pages 5, 6 not read (no text layer)'; '' when complete."""
+        return "; ".join(
+            " ".join(f"{k} {v}" for k, v in u.where.items()) + f" not read ({u.why})"
+            for u in self.unread
+        )
+
+
+@dataclass(frozen=True)
 class Document:
     path: Path
     sha256: str
@@ -30,6 +73,7 @@ class Document:
     pages: int  # PDF pages; 1 for other formats
     passages: tuple[Passage, ...]
     warnings: tuple[str, ...] = field(default=())
+    coverage: Coverage = field(default_factory=Coverage)
 
     def passage(self, passage_id: str) -> Passage | None:
         for passage in self.passages:
@@ -44,6 +88,7 @@ class Document:
             "media_type": self.media_type,
             "pages": self.pages,
             "passages": [p.to_json() for p in self.passages],
+            "coverage": self.coverage.to_json(),
         }
 
 
