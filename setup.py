@@ -1,5 +1,5 @@
 """Only one job beyond pyproject.toml: put the bundled policies and assets inside the wheel, as
-``app/_resources/{policies,assets}``, where ``app.resources`` looks for them in an installed copy
+``app/_resources/{policies,assets}``, where ``app.runtime.resources`` looks for them in an installed copy
 (a checkout reads them from the repository root)."""
 
 from __future__ import annotations

@@ -8,26 +8,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-CORPUS = ROOT.parent / "shared" / "corpus"
-
-
-class MemoryKeyring:
-    """An in-memory keyring backend: tests never touch a real keyring or a secrets file."""
-
-    priority = 1
-
-    def __init__(self) -> None:
-        self.secrets: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.secrets.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.secrets[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        self.secrets.pop((service, username), None)
+from tests.helpers.keyring import MemoryKeyring
 
 
 @pytest.fixture(autouse=True)
@@ -68,14 +49,6 @@ def isolated_home(
         os.environ.pop("HF_HUB_OFFLINE", None)
     else:
         os.environ["HF_HUB_OFFLINE"] = offline
-
-
-def corpus_file(relative: str) -> Path:
-    """A file of ../shared/corpus, or a skip saying why it is absent."""
-    path = CORPUS / relative
-    if not path.exists():
-        pytest.skip(f"shared corpus file {relative} is not present at {CORPUS}")
-    return path
 
 
 @pytest.fixture(scope="session")

@@ -13,30 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from app import secrets
-from app.core.paths import data_dir
+from app.runtime import secrets
+from app.runtime.paths import data_dir
+from tests.helpers.network import guard_everything
 
-GUARD = Path(__file__).parent / "helpers" / "socket_guard"
 PLANTED = "hf_PlantedSecretToken0123456789abcdef"
-
-
-def guard_everything(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Guard this process and every Python process it starts; return the attempts log. The
-    real socket functions are put back when the test ends."""
-    for name in ("connect", "connect_ex"):
-        monkeypatch.setattr(socket.socket, name, getattr(socket.socket, name))
-    monkeypatch.setattr(socket, "getaddrinfo", socket.getaddrinfo)
-    log = tmp_path / "socket-attempts.log"
-    monkeypatch.setenv("SAFEGUARD_SOCKET_LOG", str(log))
-    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(GUARD), *sys.path]))
-    sys.path.insert(0, str(GUARD))
-    try:
-        import sitecustomize  # type: ignore[import-not-found]
-
-        sitecustomize.install()
-    finally:
-        sys.path.remove(str(GUARD))
-    return log
 
 
 def files_holding(secret: str, *roots: Path, skip: Path) -> list[Path]:

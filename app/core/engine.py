@@ -6,15 +6,19 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from app.core.progress import CancelToken
+from app.core.types import Effort
 
-EFFORTS = ("low", "medium", "high")
+# Sampling defaults, once: every engine's settings and the engine config start from these.
+# A fixed seed makes a check repeatable (``check --replay``).
+DEFAULT_SEED = 42
+DEFAULT_TEMPERATURE = 0.2
 
 
 @dataclass(frozen=True)
 class JudgeRequest:
     """The three parts of every request (harmony: system, developer, user)."""
 
-    effort: str  # low | medium | high
+    effort: Effort
     policy_text: str  # developer message: the policy with the output instructions
     content: str  # user message: the numbered passages
     schema: dict[str, Any]  # JSON schema the final message must satisfy

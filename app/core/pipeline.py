@@ -20,7 +20,7 @@ from dataclasses import asdict, replace
 
 from app.core.citations import citation_key
 from app.core.documents import Document, Passage, format_location
-from app.core.engine import EFFORTS, Engine, EngineResult, JudgeRequest, TokenCallback
+from app.core.engine import Engine, EngineResult, JudgeRequest, TokenCallback
 from app.core.errors import PromptTooLong, UsageError
 from app.core.policy import Policy
 from app.core.progress import CancelToken, Progress, ProgressEvent, no_progress
@@ -35,15 +35,21 @@ from app.core.triage import (
     TriageHit,
     manipulation_hits,
 )
+from app.core.types import (
+    CHECK_EFFORTS,
+    POLICY_MODES,
+    CheckEffort,
+    Effort,
+    ModelVerdict,
+    Verdict,
+)
 from app.core.validation import validate
 from app.core.verdict import Finding, VerdictFormatError, parse_verdict
 from app.core.windows import plan_passage_windows
 
-_RequestMaker = Callable[[tuple[Passage, ...], str], JudgeRequest]
+_RequestMaker = Callable[[tuple[Passage, ...], Effort], JudgeRequest]
 # Tokens kept free in the context for the model's reasoning and answer.
 DEFAULT_ANSWER_BUDGET = 2048
-CHECK_EFFORTS = (*EFFORTS, "auto")
-POLICY_MODES = ("separate", "combined")
 UNSURE = 0.5  # a low-effort finding below this confidence is re-run at high effort
 
 __all__ = ["CheckResult", "CheckedFinding", "PolicyResult", "check_document", "worst_verdict"]
@@ -111,7 +117,7 @@ class _Run:
         self,
         document: Document,
         engine: Engine,
-        effort: str,
+        effort: CheckEffort,
         answer_budget: int,
         escalate: bool,
         progress: Progress,
@@ -132,7 +138,7 @@ class _Run:
         if triage_only:
             return _triage_only(policy, self.document, hits)
         if previous and not passages:  # nothing changed: the earlier answer stands
-            verdict = previous.verdict if carried else "compliant"
+            verdict: Verdict = previous.verdict if carried else "compliant"
             return PolicyResult(policy, verdict, carried, "", "", "", (), passages_judged=0)
         used, every, escalations = self._reason(
             passages, hits, lambda window, level: build_request(policy, window, level), policy.id
@@ -184,7 +190,7 @@ class _Run:
         request_for: _RequestMaker,
         label: str,
     ) -> tuple[list[EngineResult], list[EngineResult], list[str]]:
-        planning_effort = "high" if self.effort == "auto" else self.effort
+        planning_effort: Effort = "high" if self.effort == "auto" else self.effort
         windows = plan_passage_windows(
             passages,
             lambda window: self.engine.count_tokens(request_for(window, planning_effort)),
@@ -205,7 +211,9 @@ class _Run:
                     ProgressEvent("reasoning", 0, 0, f"{label}, part {index} of {len(windows)}")
                 )
             screened = {h.passage.id for h in hits} & {p.id for p in window}
-            level = self.effort if self.effort != "auto" else ("high" if screened else "low")
+            level: Effort = (
+                self.effort if self.effort != "auto" else ("high" if screened else "low")
+            )
             output = self.engine.judge(request_for(window, level), self.cancel, self.on_text)
             every.append(output)
             doubt = _doubt(output, bool(screened)) if self.escalate and level == "low" else ""
@@ -241,6 +249,7 @@ def _only_policy(output: EngineResult, policy: Policy) -> EngineResult:
     except VerdictFormatError:
         return output  # validate() reports the unusable answer for every policy
     own = [f for f in parsed.findings if f.section in policy.section_ids]
+    verdict: ModelVerdict
     if own:
         verdict = "violation" if parsed.verdict == "compliant" else parsed.verdict
     else:
@@ -284,7 +293,7 @@ def _triage_only(policy: Policy, document: Document, hits: list[ScreenHit]) -> P
         findings.append(
             CheckedFinding(policy.id, finding, dict(hit.passage.location), True, "", "triage")
         )
-    verdict = "needs_review" if findings else "compliant"
+    verdict: Verdict = "needs_review" if findings else "compliant"
     note = (
         "triage only: screens, no model"
         if any(s.screens for s in policy.sections)

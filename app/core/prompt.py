@@ -9,6 +9,7 @@ from __future__ import annotations
 from app.core.documents import Passage
 from app.core.engine import JudgeRequest
 from app.core.policy import Policy
+from app.core.types import Effort
 from app.core.verdict import verdict_schema
 
 OUTPUT_INSTRUCTIONS = """\
@@ -41,7 +42,7 @@ def user_message(passages: tuple[Passage, ...] | list[Passage]) -> str:
     return "\n".join(lines)
 
 
-def build_request(policy: Policy, passages: tuple[Passage, ...], effort: str) -> JudgeRequest:
+def build_request(policy: Policy, passages: tuple[Passage, ...], effort: Effort) -> JudgeRequest:
     return JudgeRequest(
         effort=effort,
         policy_text=developer_message(policy),
@@ -69,7 +70,7 @@ def combined_developer_message(policies: list[Policy]) -> str:
 
 
 def build_combined_request(
-    policies: list[Policy], passages: tuple[Passage, ...], effort: str
+    policies: list[Policy], passages: tuple[Passage, ...], effort: Effort
 ) -> JudgeRequest:
     sections = tuple(s for p in policies for s in p.section_ids)
     return JudgeRequest(

@@ -12,6 +12,7 @@ from typing import Any
 from app.core.citations import normalise
 from app.core.documents import Document, Passage
 from app.core.results import CheckedFinding
+from app.core.types import Verdict
 from app.core.verdict import Finding
 
 
@@ -25,7 +26,7 @@ class PreviousCheck:
     """One policy's result in an earlier run of the same document (from its report JSON)."""
 
     run_id: int
-    verdict: str
+    verdict: Verdict
     indeterminate: str
     passage_keys: frozenset[str]
     findings: tuple[dict[str, Any], ...]  # report findings, with "passage_text" added

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from app.core.documents import Document, Location
 from app.core.engine import EngineResult
 from app.core.policy import Policy
+from app.core.types import CheckEffort, Layer, Verdict
 from app.core.verdict import Finding
 
 
@@ -19,7 +20,7 @@ class CheckedFinding:
     location: Location
     quote_verified: bool
     problem: str  # why it is unverified; "" when verified
-    layer: str = "model"  # which layer raised it: triage | model (| reviewer)
+    layer: Layer = "model"  # which layer raised it
     carried_from: int = 0  # the earlier run this finding was carried over from (0: found now)
 
     def to_json(self) -> dict[str, object]:
@@ -44,7 +45,7 @@ class CheckedFinding:
 @dataclass(frozen=True)
 class PolicyResult:
     policy: Policy
-    verdict: str
+    verdict: Verdict
     findings: tuple[CheckedFinding, ...]
     reasoning: str
     raw_final: str
@@ -57,14 +58,14 @@ class PolicyResult:
 @dataclass(frozen=True)
 class CheckResult:
     document: Document
-    effort: str
+    effort: CheckEffort
     policy_results: tuple[PolicyResult, ...]
     timings: dict[str, float] = field(default_factory=dict)
     triage_findings: tuple[CheckedFinding, ...] = ()
 
     @property
-    def verdict(self) -> str:
-        verdicts = {r.verdict for r in self.policy_results}
+    def verdict(self) -> Verdict:
+        verdicts: set[Verdict] = {r.verdict for r in self.policy_results}
         if self.triage_findings:
             verdicts.add("needs_review")  # a person must look, even if every policy passed
         return worst_verdict(verdicts)
@@ -79,7 +80,8 @@ class CheckResult:
         return self.triage_findings + tuple(f for r in self.policy_results for f in r.findings)
 
 
-def worst_verdict(verdicts: Iterable[str]) -> str:
+def worst_verdict(verdicts: Iterable[Verdict]) -> Verdict:
     """violation over needs_review over compliant (nothing to judge is compliant)."""
     present = set(verdicts)
-    return next((v for v in ("violation", "needs_review") if v in present), "compliant")
+    worst: tuple[Verdict, ...] = ("violation", "needs_review")
+    return next((v for v in worst if v in present), "compliant")

@@ -1,4 +1,5 @@
-"""The app's settings: one typed schema with a version, stored as JSON in the data dir.
+"""The app's settings: one typed schema with a version (the file itself is read and written
+by ``app.runtime.settings``).
 
 The desktop app edits these through its Settings dialog; nothing else (no QSettings) keeps
 preferences. A file from a newer version is refused rather than half-read; unknown keys are
@@ -7,16 +8,13 @@ dropped and missing ones take their defaults, so older files keep working.
 
 from __future__ import annotations
 
-import json
-import os
 from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
-from app.core.engine import EFFORTS
 from app.core.errors import InputError
 from app.core.limits import ExtractionLimits
-from app.core.paths import data_dir
+from app.core.types import EFFORTS
 
 SCHEMA_VERSION = 1
 
@@ -50,20 +48,12 @@ class Settings:
         return self
 
 
-def settings_path() -> Path:
-    return data_dir() / "settings.json"
+def settings_to_json(settings: Settings) -> dict[str, Any]:
+    return {"version": SCHEMA_VERSION, **asdict(settings.validated())}
 
 
-def load_settings(path: Path | None = None) -> Settings:
-    path = path or settings_path()
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return Settings()
-    except (OSError, ValueError) as error:
-        raise InputError(
-            f"settings file is unreadable ({error}); fix or delete it", path=path
-        ) from None
+def settings_from_json(data: object, path: Path) -> Settings:
+    """Settings from a parsed file; ``path`` only names the file in errors."""
     if not isinstance(data, dict):
         raise InputError("settings file is not a JSON object; fix or delete it", path=path)
     version = data.get("version", 1)
@@ -73,17 +63,6 @@ def load_settings(path: Path | None = None) -> Settings:
             path=path,
         )
     return _from_json(data, path)
-
-
-def save_settings(settings: Settings, path: Path | None = None) -> Path:
-    """Write atomically: a crash while saving leaves the old file, never half a file."""
-    path = path or settings_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    payload = {"version": SCHEMA_VERSION, **asdict(settings.validated())}
-    temporary = path.with_suffix(".tmp")
-    temporary.write_text(json.dumps(payload, indent=2), encoding="utf-8")
-    os.replace(temporary, path)
-    return path
 
 
 def _from_json(data: dict[str, Any], path: Path) -> Settings:

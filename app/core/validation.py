@@ -7,11 +7,12 @@ from app.core.documents import Document
 from app.core.engine import EngineResult
 from app.core.policy import Policy
 from app.core.results import CheckedFinding, PolicyResult, worst_verdict
+from app.core.types import Verdict
 from app.core.verdict import VerdictFormatError, parse_verdict
 
 
 def validate(policy: Policy, document: Document, outputs: tuple[EngineResult, ...]) -> PolicyResult:
-    verdicts: list[str] = []
+    verdicts: list[Verdict] = []
     findings: list[CheckedFinding] = []
     problems: list[str] = []
     seen: set[tuple[str, str, str]] = set()
@@ -22,7 +23,7 @@ def validate(policy: Policy, document: Document, outputs: tuple[EngineResult, ..
             problems.append(f"the model's answer is not a valid verdict: {error}")
             verdicts.append("needs_review")
             continue
-        verdict = parsed.verdict
+        verdict: Verdict = parsed.verdict
         if verdict == "violation" and not parsed.findings:
             problems.append("the model said 'violation' but cited nothing")
             verdict = "needs_review"

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
-VERDICTS = ("violation", "compliant", "needs_review")
-SEVERITIES = ("low", "medium", "high", "critical")
-SEVERITY_RANK = {name: rank for rank, name in enumerate(SEVERITIES)}
+from app.core.types import MODEL_VERDICTS, SEVERITIES, ModelVerdict, Severity
+
+VERDICTS = MODEL_VERDICTS  # what the model may answer (checks add not_assessed)
 
 
 @dataclass(frozen=True)
@@ -16,7 +16,7 @@ class Finding:
     section: str
     passage: str
     quote: str
-    severity: str
+    severity: Severity
     confidence: float
     rationale: str
     remediation: str
@@ -24,7 +24,7 @@ class Finding:
 
 @dataclass(frozen=True)
 class Verdict:
-    verdict: str
+    verdict: ModelVerdict
     findings: tuple[Finding, ...]
 
 
@@ -90,7 +90,10 @@ def parse_verdict(text: str) -> Verdict:
     raw_findings = data.get("findings", [])
     if not isinstance(raw_findings, list):
         raise VerdictFormatError("findings is not a list")
-    return Verdict(verdict, tuple(_finding(item, n) for n, item in enumerate(raw_findings, 1)))
+    return Verdict(
+        cast(ModelVerdict, verdict),
+        tuple(_finding(item, n) for n, item in enumerate(raw_findings, 1)),
+    )
 
 
 def _finding(item: object, number: int) -> Finding:

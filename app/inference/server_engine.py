@@ -21,7 +21,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from app.core.engine import EngineInfo, EngineResult, JudgeRequest, TokenCallback
+from app.core.engine import (
+    DEFAULT_SEED,
+    DEFAULT_TEMPERATURE,
+    EngineInfo,
+    EngineResult,
+    JudgeRequest,
+    TokenCallback,
+)
 from app.core.errors import EngineError, ModelUnavailable, PromptTooLong
 from app.core.progress import CancelToken
 
@@ -40,8 +47,8 @@ class ServerSettings:
     n_ctx: int = 32768
     timeout_s: float = 600.0
     answer_tokens: int = 1024
-    seed: int = 42
-    temperature: float = 0.2
+    seed: int = DEFAULT_SEED
+    temperature: float = DEFAULT_TEMPERATURE
     reasoning_tokens: dict[str, int] | None = None  # per effort; None: REASONING_TOKENS
 
 

@@ -116,7 +116,7 @@ def _child_main(
     _die_with_parent()
     _limit_memory(limits.max_memory_mb)
     from app.ingest import read_document  # imported here: the parent need not load parsers
-    from app.logs import setup_logging
+    from app.runtime.logs import setup_logging
 
     setup_logging()  # parser complaints go to the log file, not to the user's terminal
 

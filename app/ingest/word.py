@@ -116,7 +116,7 @@ def body_blocks(body: Any) -> list[tuple[str, Location]]:
         for child in container.iterchildren():
             if child.tag == f"{W}p":
                 counters["paragraph"] += 1
-                location = {"paragraph": counters["paragraph"], **tracked(child)}
+                location: Location = {"paragraph": counters["paragraph"], **tracked(child)}
                 blocks.append((element_text(child), location))
             elif child.tag == f"{W}tbl":
                 counters["table"] += 1

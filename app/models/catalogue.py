@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from app.core.errors import ModelUnavailable
-from app.core.paths import models_dir
 from app.models.installed import load_installed
+from app.runtime.paths import models_dir
 
 DEFAULT_MODEL = "gpt-oss-safeguard-20b"
 SMOKE_MODEL = "smoke-gemma3-270m"

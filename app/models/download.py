@@ -36,7 +36,6 @@ from huggingface_hub.errors import HfHubHTTPError  # noqa: E402
 from huggingface_hub.utils import _headers, _http  # noqa: E402
 
 from app.core.errors import DownloadFailed  # noqa: E402
-from app.core.paths import models_dir  # noqa: E402
 from app.core.progress import CancelToken, Progress, ProgressEvent, no_progress  # noqa: E402
 from app.models.gguf_header import read_header  # noqa: E402
 from app.models.installed import (  # noqa: E402
@@ -46,6 +45,7 @@ from app.models.installed import (  # noqa: E402
     record,
     transfer_event,
 )
+from app.runtime.paths import models_dir  # noqa: E402
 
 CHUNK = 1 << 20
 SHA256 = re.compile(r"^[0-9a-f]{64}$")

@@ -7,18 +7,18 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import os
 import shutil
 import time
 from dataclasses import asdict, dataclass
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from app.core.clock import utc_now
 from app.core.errors import InputError, ModelUnavailable
-from app.core.paths import models_dir
 from app.core.progress import CancelToken, Progress, ProgressEvent, no_progress
 from app.models.gguf_header import GgufInfo, read_header
+from app.runtime.files import atomic_write
+from app.runtime.paths import models_dir
 
 MANIFEST = "manifest.json"
 CHUNK = 4 * 2**20
@@ -74,14 +74,14 @@ def record(
         sha256=sha256,
         size=path.stat().st_size,
         source=source,
-        installed_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        installed_at=utc_now(),
         architecture=info.architecture,
         parameters=info.parameters,
         quantization=info.quantization,
         context_length=info.context_length,
         **extra,
     )
-    write_atomic(manifest_path(name), json.dumps(asdict(item), indent=2) + "\n")
+    atomic_write(manifest_path(name), json.dumps(asdict(item), indent=2) + "\n")
     remember_sha256(path, sha256)
     return item
 
@@ -96,7 +96,7 @@ def remember_sha256(path: Path, digest: str) -> None:
     would cost seconds. A read-only model folder only costs a re-hash next time."""
     memo, key = _memo(path)
     with contextlib.suppress(OSError):
-        write_atomic(memo, f"{key} {digest}\n")
+        atomic_write(memo, f"{key} {digest}\n")
 
 
 def file_sha256(path: Path) -> str:
@@ -125,13 +125,6 @@ def hash_file(path: Path, stage: str = "", progress: Progress = no_progress) -> 
             if stage:
                 progress(transfer_event(stage, done, total, started))
     return digest
-
-
-def write_atomic(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(f".{path.name}.{os.getpid()}.part")
-    partial.write_text(text, encoding="utf-8")
-    partial.replace(path)
 
 
 def check_disk(folder: Path, needed: int) -> None:

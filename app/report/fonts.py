@@ -16,7 +16,7 @@ from bidi.algorithm import get_display
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
-from app.resources import assets_dir
+from app.runtime.resources import assets_dir
 
 REGULAR, BOLD, FALLBACK = "SG-Sans", "SG-Sans-Bold", "SG-Fallback"
 

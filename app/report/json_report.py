@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from app.core.clock import utc_now
 from app.core.engine import EngineInfo
 from app.core.pipeline import CheckResult
+from app.runtime.files import atomic_write
 
 SCHEMA_ID = "safeguard-desk/report/v1"
 
@@ -31,7 +31,7 @@ def build_report(
     report.update(
         {
             "schema": SCHEMA_ID,
-            "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "created_at": utc_now(),
             "document": result.document.to_json(),
             "policies": [
                 r.policy.to_json()
@@ -83,8 +83,5 @@ def build_report(
 
 
 def write_json(report: dict[str, Any], path: Path) -> None:
-    """Write atomically: a crash mid-write never leaves half a report behind."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(f".{path.name}.{os.getpid()}.part")
-    partial.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    partial.replace(path)
+    """Written atomically: a crash mid-write never leaves half a report behind."""
+    atomic_write(path, json.dumps(report, ensure_ascii=False, indent=2) + "\n")

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import re
 import unicodedata
 from collections import Counter
@@ -30,8 +29,10 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from app.core.canonical import canonical_sha256
 from app.core.triage import MANIPULATION_POLICY, MANIPULATION_TITLE
 from app.report.fonts import BOLD, REGULAR, markup, register
+from app.runtime.files import atomic_write
 
 ATTACHMENT = "report.json"
 SEVERITY_COLOURS = {"critical": "#8b0000", "high": "#c0392b", "medium": "#d35400", "low": "#7f8c8d"}
@@ -66,7 +67,6 @@ def _styles() -> dict[str, ParagraphStyle]:
 
 def build_pdf(review: dict[str, Any], target: Path, *, reasoning: bool = False) -> str:
     """Write the report; returns the sha256 of its attached JSON (also printed in the footer)."""
-    from app.store.repository import canonical_sha256
 
     digest = canonical_sha256(review)
     styles = _styles()
@@ -99,11 +99,9 @@ def build_pdf(review: dict[str, Any], target: Path, *, reasoning: bool = False) 
     pdf.build(story, onFirstPage=footer, onLaterPages=footer)
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(buffer.getvalue())))
     writer.add_attachment(ATTACHMENT, json.dumps(review, ensure_ascii=False, indent=1).encode())
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(f".{target.name}.{os.getpid()}.part")
-    with partial.open("wb") as handle:
-        writer.write(handle)
-    partial.replace(target)
+    pdf_bytes = io.BytesIO()
+    writer.write(pdf_bytes)
+    atomic_write(target, pdf_bytes.getvalue())
     return digest
 
 

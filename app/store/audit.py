@@ -2,9 +2,10 @@
 
 Entry N stores ``hash = sha256(prev_hash + canonical JSON of (seq, at, actor, action, subject,
 payload))`` and ``hmac = HMAC-SHA256(key, hash)`` with a per-installation key kept in the OS
-keyring. Changing an entry breaks its hash; deleting, inserting or reordering breaks the chain
-(seq must run 1, 2, 3 … and each prev_hash must be the previous hash); forging a consistent chain
-needs the key. A signed head (last seq and hash, in ``meta``) catches entries cut off the end.
+keyring (handed in by whoever opens the store). Changing an entry breaks its hash; deleting,
+inserting or reordering breaks the chain (seq must run 1, 2, 3 … and each prev_hash must be the
+previous hash); forging a consistent chain needs the key. A signed head (last seq and hash, in
+``meta``) catches entries cut off the end.
 """
 
 from __future__ import annotations
@@ -12,25 +13,13 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import secrets as random_secrets
 import sqlite3
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from typing import Any
 
-from app.secrets import AUDIT_KEY, get_secret, set_secret
+from app.core.clock import utc_now
 
 GENESIS = "0" * 64
-
-
-def installation_key() -> tuple[bytes, str]:
-    """(key, warning): created on first use; the warning is non-empty when no OS keyring exists."""
-    existing = get_secret(AUDIT_KEY)
-    if existing:
-        return bytes.fromhex(existing), ""
-    key = random_secrets.token_hex(32)
-    warning = set_secret(AUDIT_KEY, key)
-    return bytes.fromhex(key), warning
 
 
 def _body(seq: int, at: str, actor: str, action: str, subject: str, payload: str) -> str:
@@ -56,7 +45,7 @@ def append(
         "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1"
     ).fetchone()
     seq, prev = (last["seq"] + 1, last["hash"]) if last else (1, GENESIS)
-    at = datetime.now(timezone.utc).isoformat(timespec="microseconds")
+    at = utc_now("microseconds")
     data = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     digest = hashlib.sha256(
         (prev + _body(seq, at, actor, action, subject, data)).encode()

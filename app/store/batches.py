@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from pathlib import Path
 
+from app.core.clock import utc_now
 from app.store.db import transaction
 
 
@@ -23,7 +23,7 @@ class BatchItem:
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return utc_now()
 
 
 def open_batch(db: sqlite3.Connection, key: str, paths: list[Path]) -> tuple[int, bool]:

@@ -6,7 +6,7 @@ import logging
 import os
 import sys
 
-from app.logs import setup_logging
+from app.runtime.logs import setup_logging
 
 log = logging.getLogger(__name__)
 
@@ -15,10 +15,10 @@ def run(argv: list[str] | None = None) -> int:
     from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
 
-    from app.resources import assets_dir
+    from app.runtime.resources import assets_dir
     from app.ui.errors import show_error
     from app.ui.main_window import MainWindow
-    from app.ui.services import Services
+    from app.ui.session import Session
 
     setup_logging()
     app = QApplication.instance() or QApplication(argv or sys.argv[:1])
@@ -32,8 +32,8 @@ def run(argv: list[str] | None = None) -> int:
         show_error(QApplication.activeWindow(), "Something went wrong", error)
 
     sys.excepthook = excepthook
-    services = Services()
-    window = MainWindow(services)
+    session = Session()
+    window = MainWindow(session)
     window.show()
     screenshot = os.environ.get("SAFEGUARD_SCREENSHOT")
     if screenshot:  # a start-up check for installers and frozen builds: show, save, quit
@@ -47,4 +47,4 @@ def run(argv: list[str] | None = None) -> int:
     try:
         return app.exec()
     finally:
-        services.close()
+        session.close()

@@ -4,8 +4,8 @@ that stays collapsed unless asked for."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
@@ -25,21 +25,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.checking import CheckOptions, check_file
 from app.core.engine import Engine, TokenCallback
-from app.core.errors import DocumentError, UsageError
-from app.core.pipeline import CHECK_EFFORTS
-from app.core.policy import Policy
+from app.core.errors import Cancelled, UsageError
 from app.core.progress import CancelToken, Progress, ProgressEvent
+from app.core.types import CHECK_EFFORTS, CheckEffort
 from app.ingest import SUFFIXES
 from app.models.catalogue import SMOKE_NOTICE
-from app.store.repository import Store
+from app.services.checking import CheckOptions, CheckRequest, ChecksDone, run_checks
 from app.ui.errors import show_error
-from app.ui.services import Services
+from app.ui.session import Session
 from app.ui.widgets import heading, hint
 from app.ui.worker import Job, start_job
 
 STAGE_WORDS = {
+    "document": "Document",
     "reading": "Reading",
     "loading model": "Loading the model",
     "triage": "Triage",
@@ -48,20 +47,14 @@ STAGE_WORDS = {
 }
 
 
-@dataclass
-class CheckOutcome:
-    run_ids: list[int] = field(default_factory=list)
-    errors: list[DocumentError] = field(default_factory=list)
-
-
 class CheckPage(QWidget):
-    finished = Signal(object)  # CheckOutcome
+    finished = Signal(object)  # ChecksDone
 
-    def __init__(self, services: Services, parent: QWidget | None = None) -> None:
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("checkPage")
-        self.services = services
-        self.job: Job | None = None
+        self.session = session
+        self.job: Job[ChecksDone] | None = None
         self._channel = ""
         self.setAcceptDrops(True)
         layout = QVBoxLayout(self)
@@ -166,9 +159,9 @@ class CheckPage(QWidget):
 
     # set-up ---------------------------------------------------------------------------------
     def refresh_policies(self) -> None:
-        chosen = set(self.chosen_policy_ids()) or set(self.services.settings.default_policies)
+        chosen = set(self.chosen_policy_ids()) or set(self.session.settings.default_policies)
         self.policy_list.clear()
-        for policy in self.services.library.all():
+        for policy in self.session.library.all():
             item = QListWidgetItem(f"{policy.id} {policy.version} — {policy.title}")
             item.setToolTip(policy.title)
             item.setData(Qt.ItemDataRole.UserRole, policy.id)
@@ -176,12 +169,12 @@ class CheckPage(QWidget):
             checked = policy.id in chosen
             item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
             self.policy_list.addItem(item)
-        self.effort.setCurrentText(self.services.settings.default_effort)
+        self.effort.setCurrentText(self.session.settings.default_effort)
         self.smoke_banner.setVisible(self._smoke_model())
 
     def _smoke_model(self) -> bool:
         try:
-            return self.services.model().smoke
+            return self.session.model().smoke
         except Exception:
             return False
 
@@ -246,27 +239,48 @@ class CheckPage(QWidget):
                 raise UsageError("add at least one document to check")
             if not policy_ids:
                 raise UsageError("choose at least one policy")
-            policies = [self.services.library.resolve(ref) for ref in policy_ids]
-            model = self.services.model()
+            policies = [self.session.library.resolve(ref) for ref in policy_ids]
+            model = self.session.model()
         except Exception as error:
             show_error(self, "Cannot start the check", error)
             return
-        notice = SMOKE_NOTICE if model.smoke else ""
+        request = CheckRequest(
+            policies=tuple(policies),
+            effort=cast(CheckEffort, self.effort.currentText()),
+            model_name=model.name,
+            limits=self.session.settings.limits,
+            notice=SMOKE_NOTICE if model.smoke else "",
+            options=CheckOptions(triage_only=self.triage_only.isChecked()),
+        )
         self.reasoning.clear()
         self._channel = ""
         self._set_running(True)
+        session = self.session
+
+        def work(progress: Progress, cancel: CancelToken, on_text: TokenCallback) -> ChecksDone:
+            store = session.open_store()  # this thread's own connection
+
+            def engine_for_check() -> Engine:
+                progress(ProgressEvent("loading model", 0, 0, model.name))
+                return session.engine()
+
+            try:
+                return run_checks(
+                    paths, request, store, engine_for_check,
+                    progress=progress, cancel=cancel, on_text=on_text,
+                )  # fmt: skip
+            finally:
+                store.close()
+
         self.job = start_job(
-            lambda progress, cancel, on_text: run_check(
-                self.services, paths, policies, self.effort.currentText(), notice,
-                progress, cancel, on_text, CheckOptions(triage_only=self.triage_only.isChecked()),
-            ),
+            work,
             "check",
             self,
-        )  # fmt: skip
-        self.job.progress.connect(self._on_progress)
-        self.job.text.connect(self._on_text)
-        self.job.finished.connect(self._on_finished)
-        self.job.failed.connect(self._on_failed)
+            on_done=self._on_finished,
+            on_error=self._on_failed,
+            on_progress=self._on_progress,
+            on_text=self._on_text,
+        )
 
     def cancel(self) -> None:
         if self.job is not None:
@@ -303,7 +317,7 @@ class CheckPage(QWidget):
         if self.reasoning.isVisible():
             self.reasoning.ensureCursorVisible()
 
-    def _on_finished(self, outcome: CheckOutcome) -> None:
+    def _on_finished(self, outcome: ChecksDone) -> None:
         self._set_running(False)
         self.progress.setRange(0, 1)
         self.progress.setValue(1)
@@ -317,45 +331,6 @@ class CheckPage(QWidget):
         self._set_running(False)
         self.progress.setRange(0, 1)
         self.progress.setValue(0)
-        self.stage.setText("Cancelled." if type(error).__name__ == "Cancelled" else "Stopped.")
+        self.stage.setText("Cancelled." if isinstance(error, Cancelled) else "Stopped.")
         self.job = None
         show_error(self, "The check stopped", error)
-
-
-def run_check(
-    services: Services,
-    paths: list[Path],
-    policies: list[Policy],
-    effort: str,
-    notice: str,
-    progress: Progress,
-    cancel: CancelToken,
-    on_text: TokenCallback,
-    options: CheckOptions | None = None,
-) -> CheckOutcome:
-    """The worker's job: every document in turn. A file that cannot be read is reported at the
-    end; the others are still checked. The worker gets its own store connection (SQLite
-    connections belong to one thread)."""
-    outcome = CheckOutcome()
-    store = Store(services.store.path)
-    try:
-        for number, path in enumerate(paths, start=1):
-            progress(ProgressEvent("reading", number - 1, len(paths), path.name))
-
-            def engine_for_check() -> Engine:
-                progress(ProgressEvent("loading model", 0, 0, services.model().name))
-                return services.engine()
-
-            try:
-                checked = check_file(
-                    path, policies, engine_for_check, store,
-                    effort=effort, limits=services.settings.limits, notice=notice,
-                    progress=progress, cancel=cancel, on_text=on_text, options=options,
-                )  # fmt: skip
-            except DocumentError as error:
-                outcome.errors.append(error)
-                continue
-            outcome.run_ids.append(checked.run_id)
-    finally:
-        store.close()
-    return outcome

@@ -9,11 +9,12 @@ from PySide6.QtCore import QUrl
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMessageBox, QStackedWidget, QWidget
 
-from app.core.paths import logs_dir
-from app.ui.check_page import CheckOutcome, CheckPage
+from app.runtime.paths import logs_dir
+from app.services.checking import ChecksDone
+from app.ui.check_page import CheckPage
 from app.ui.errors import show_error
 from app.ui.result_page import ResultPage
-from app.ui.services import Services
+from app.ui.session import Session
 from app.ui.welcome import WelcomePage
 from app.ui.widgets import STYLE
 
@@ -21,17 +22,17 @@ log = logging.getLogger(__name__)
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, services: Services, parent: QWidget | None = None) -> None:
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.services = services
+        self.session = session
         self.setWindowTitle("Safeguard Desk")
         self.setStyleSheet(STYLE)
         self.resize(1280, 820)
         self.stack = QStackedWidget()
         self.setCentralWidget(self.stack)
         self.welcome = WelcomePage()
-        self.check_page = CheckPage(services)
-        self.result_page = ResultPage(services)
+        self.check_page = CheckPage(session)
+        self.result_page = ResultPage(session)
         for page in (self.welcome, self.check_page, self.result_page):
             self.stack.addWidget(page)
         self.welcome.model_ready.connect(self.show_check)
@@ -39,11 +40,11 @@ class MainWindow(QMainWindow):
         self.check_page.finished.connect(self._on_check_finished)
         self.result_page.new_check.connect(self.show_check)
         self._build_menus()
-        if services.has_model():
+        if session.has_model():
             self.show_check()
         else:
             self.stack.setCurrentWidget(self.welcome)
-        for run_id in services.store.recovered:
+        for run_id in session.store.recovered:
             self.statusBar().showMessage(
                 f"Run {run_id} was interrupted earlier and is marked incomplete.", 15000
             )
@@ -85,22 +86,22 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentWidget(self.check_page)
 
     def open_demo(self) -> None:
-        from app.resources import assets_dir
+        from app.services.demo import DEMO_POLICIES, demo_document
 
         try:
-            self.services.use_demo_model()
+            self.session.use_demo_model()
         except Exception as error:
             show_error(self, "The demo model is not available", error)
             return
-        self.check_page.add_documents([assets_dir() / "samples" / "demo-investment-flyer.md"])
+        self.check_page.add_documents([demo_document()])
         self.show_check()
-        self.check_page.set_policies(["fin-promo", "ad-claims"])
+        self.check_page.set_policies(list(DEMO_POLICIES))
 
     def _add_documents(self) -> None:
         self.show_check()
         self.check_page.choose_documents()
 
-    def _on_check_finished(self, outcome: CheckOutcome) -> None:
+    def _on_check_finished(self, outcome: ChecksDone) -> None:
         if outcome.run_ids:
             self.result_page.show_runs(outcome.run_ids)
             self.stack.setCurrentWidget(self.result_page)
@@ -108,14 +109,14 @@ class MainWindow(QMainWindow):
     def open_policy_library(self) -> None:
         from app.ui.policy_editor import PolicyLibraryDialog
 
-        dialog = PolicyLibraryDialog(self.services, self)
+        dialog = PolicyLibraryDialog(self.session, self)
         dialog.finished.connect(lambda _code: self.check_page.refresh_policies())
         dialog.open()
 
     def open_settings(self) -> None:
         from app.ui.settings_dialog import SettingsDialog
 
-        dialog = SettingsDialog(self.services, self)
+        dialog = SettingsDialog(self.session, self)
         dialog.open()
 
     def closeEvent(self, event: QCloseEvent) -> None:

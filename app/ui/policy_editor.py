@@ -25,13 +25,19 @@ from PySide6.QtWidgets import (
 
 from app.core.errors import InputError
 from app.core.lint import TOKENS_HIGH, lint_text, load_cases
-from app.core.paths import user_policies_dir
 from app.core.policy import bump_version, load_policy
-from app.core.policy_tests import run_cases, score
+from app.core.progress import CancelToken, Progress
 from app.inference.harmony import count_text_tokens
-from app.resources import bundled_policies_dir
+from app.runtime.paths import user_policies_dir
+from app.runtime.resources import bundled_policies_dir
+from app.services.policy_testing import (
+    PolicyTestRequest,
+    PolicyTestResult,
+    cases_file_of,
+    run_policy_test,
+)
 from app.ui.errors import show_error
-from app.ui.services import Services
+from app.ui.session import Session
 from app.ui.widgets import hint
 from app.ui.worker import Job, start_job
 
@@ -39,14 +45,14 @@ TEMPLATE_ID = "house-rules-template"
 
 
 class PolicyLibraryDialog(QDialog):
-    def __init__(self, services: Services, parent: QWidget | None = None) -> None:
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("policyLibrary")
         self.setWindowTitle("Policy library")
         self.resize(1100, 720)
-        self.services = services
+        self.session = session
         self.path: Path | None = None
-        self.job: Job | None = None
+        self.job: Job[PolicyTestResult] | None = None
         layout = QHBoxLayout(self)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         layout.addWidget(splitter)
@@ -103,7 +109,7 @@ class PolicyLibraryDialog(QDialog):
 
     def refresh(self, select: Path | None = None) -> None:
         self.policy_list.clear()
-        for policy in self.services.library.all():
+        for policy in self.session.library.all():
             mine = policy.path is not None and user_policies_dir() in policy.path.parents
             item = QListWidgetItem(
                 f"{policy.id} {policy.version} · {'yours' if mine else 'bundled'}\n{policy.title}"
@@ -191,39 +197,42 @@ class PolicyLibraryDialog(QDialog):
         if self.path is None:
             return
         try:
-            policy = load_policy(self.path)
-            cases_file = self.path.parent / "cases.jsonl"
-            if not cases_file.exists():
-                raise InputError("this policy has no cases.jsonl next to it", path=cases_file)
-            cases = load_cases(cases_file)
+            request = PolicyTestRequest(load_policy(self.path))
+            cases = load_cases(cases_file_of(request))
         except Exception as error:
             show_error(self, "Cannot run the tests", error)
             return
         self.test_button.setEnabled(False)
         self.test_result.setText(f"Running {len(cases)} cases…")
+        session = self.session
+
+        def work(progress: Progress, cancel: CancelToken, _text: object) -> PolicyTestResult:
+            store = session.open_store()  # this thread's own connection
+            try:
+                return run_policy_test(
+                    request, session.engine(), store, progress=progress, cancel=cancel
+                )
+            finally:
+                store.close()
+
         self.job = start_job(
-            lambda progress, cancel, _text: score(
-                run_cases(policy, cases, self.services.engine(), progress=progress, cancel=cancel),
-                policy.section_ids,
-            ),
+            work,
             "policy tests",
             self,
+            on_done=self._on_tests_done,
+            on_error=self._on_tests_failed,
+            on_progress=lambda e: (
+                self.test_result.setText(f"Case {e.done} of {e.total}…") if e.total else None
+            ),
         )
-        self.job.progress.connect(
-            lambda e: self.test_result.setText(f"Case {e.done} of {e.total}…") if e.total else None
-        )
-        self.job.finished.connect(self._on_tests_done)
-        self.job.failed.connect(self._on_tests_failed)
 
-    def _on_tests_done(self, report: object) -> None:
+    def _on_tests_done(self, result: PolicyTestResult) -> None:
         self.test_button.setEnabled(True)
-        overall = getattr(report, "overall", None)
-        f1 = getattr(overall, "f1", None)
-        cases = getattr(report, "cases", 0)
+        overall = result.report.overall
         self.test_result.setText(
-            f"{cases} cases: F1 {'—' if f1 is None else f'{f1:.2f}'}, precision "
-            f"{_fmt(getattr(overall, 'precision', None))}, recall "
-            f"{_fmt(getattr(overall, 'recall', None))}"
+            f"{result.report.cases} cases: F1 {_fmt(overall.f1)}, precision "
+            f"{_fmt(overall.precision)}, recall {_fmt(overall.recall)} (saved with version "
+            f"{result.report.extra.get('version', '')})"
         )
 
     def _on_tests_failed(self, error: BaseException) -> None:

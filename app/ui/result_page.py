@@ -1,82 +1,57 @@
-"""The side-by-side result: the document as located passages on the left (passages with
-findings tinted by severity), the findings on the right. Selecting a finding scrolls to its
-passage and highlights the exact quote, and shows the policy clause beside the rationale and
-the suggested fix. The reviewer accepts, rejects or amends each finding (J/K move, A/R decide);
-every decision is saved at once. The model's raw reasoning is in the Auditor tab, hidden until
-View ▸ Auditor tab is switched on."""
+"""The side-by-side result: the document as located passages on the left (``DocumentView``), the
+findings and the review actions on the right (``FindingsPanel``). Selecting a finding scrolls to
+its passage and highlights the exact quote. Every decision is saved at once. The model's raw
+reasoning is in the Auditor tab, hidden until View ▸ Auditor tab is switched on. Exports run on
+the worker."""
 
 from __future__ import annotations
 
-import html
-import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor, QKeySequence, QShortcut, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
     QHBoxLayout,
-    QInputDialog,
     QLabel,
-    QLineEdit,
     QPlainTextEdit,
     QPushButton,
     QSplitter,
     QTabWidget,
-    QTextBrowser,
-    QTextEdit,
-    QTreeWidget,
-    QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
-from app.core.citations import quote_span
-from app.core.documents import format_location
-from app.exports import export_json, export_pdf
+from app.core.progress import CancelToken, Progress
+from app.core.types import SEVERITY_RANK
+from app.services.exports import export_json, export_pdf
+from app.store.records import StoredFinding
+from app.ui.document_view import DocumentView
 from app.ui.errors import show_error
-from app.ui.services import Services
-from app.ui.widgets import (
-    VERDICT_COLOURS,
-    VERDICT_WORDS,
-    heading,
-    severity_colour,
-    verdict_style,
+from app.ui.findings_panel import FindingsPanel
+from app.ui.session import Session
+from app.ui.widgets import VERDICT_COLOURS, VERDICT_WORDS, heading, verdict_style
+from app.ui.worker import Job, start_job
+
+NO_FINDINGS = (
+    "<p><b>No findings.</b> The model found nothing in this document that breaks the chosen "
+    "policies. The verdict and the model's reasoning are kept in the audit trail; export the "
+    "report to file it.</p>"
 )
-
-SEVERITIES = ("low", "medium", "high", "critical")
-QUOTE_COLOUR = QColor("#ffd54f")
-DECISION_WORDS = {"accept": "✔ accepted", "reject": "✘ rejected", "amend": "✎ amended"}
-
-
-def clause_html(clause: str) -> str:
-    """A policy clause for people: its title in bold, the wrapped lines of the Markdown joined
-    into one paragraph, screen lines apart (they are for the triage layer)."""
-    lines = [line.strip() for line in clause.strip().splitlines()]
-    if not lines:
-        return ""
-    title = html.escape(lines[0].lstrip("#").strip())
-    body = [line for line in lines[1:] if line and not line.lower().startswith("screen")]
-    screens = [line for line in lines[1:] if line.lower().startswith("screen")]
-    text = f"<b>{title}</b><br>{html.escape(' '.join(body))}"
-    for screen in screens:
-        text += f"<br><span style='color:#5f6b7a'>{html.escape(screen)}</span>"
-    return text
 
 
 class ResultPage(QWidget):
     new_check = Signal()
 
-    def __init__(self, services: Services, parent: QWidget | None = None) -> None:
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("resultPage")
-        self.services = services
+        self.session = session
         self.run_id = 0
         self.report: dict[str, Any] = {}
-        self.findings: list[dict[str, Any]] = []
-        self.positions: dict[str, tuple[int, int]] = {}  # passage id -> document range
+        self.export_job: Job[str] | None = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 8, 12, 8)
 
@@ -113,43 +88,13 @@ class ResultPage(QWidget):
         self.tabs = QTabWidget()
         layout.addWidget(self.tabs, 1)
         review = QSplitter(Qt.Orientation.Horizontal)
-        self.document_view = QTextBrowser()
-        self.document_view.setObjectName("documentView")
-        self.document_view.setOpenLinks(False)
+        self.document_view = DocumentView()
         review.addWidget(self.document_view)
-        right = QSplitter(Qt.Orientation.Vertical)
-        self.finding_list = QTreeWidget()
-        self.finding_list.setObjectName("findingList")
-        self.finding_list.setHeaderLabels(
-            ["#", "Severity", "Policy section", "Passage", "Confidence", "Review"]
-        )
-        self.finding_list.setRootIsDecorated(False)
-        self.finding_list.setAlternatingRowColors(True)
-        self.finding_list.currentItemChanged.connect(self._on_finding_changed)
-        right.addWidget(self.finding_list)
-        detail = QWidget()
-        detail_layout = QVBoxLayout(detail)
-        detail_layout.setContentsMargins(0, 0, 0, 0)
-        self.detail = QTextBrowser()
-        self.detail.setObjectName("findingDetail")
-        detail_layout.addWidget(self.detail, 1)
-        self.note = QLineEdit()
-        self.note.setPlaceholderText("Note for the audit trail (optional)")
-        detail_layout.addWidget(self.note)
-        buttons = QHBoxLayout()
-        self.accept_button = QPushButton("Accept (A)")
-        self.reject_button = QPushButton("Reject (R)")
-        self.amend_button = QPushButton("Amend severity…")
-        self.accept_button.clicked.connect(lambda: self.decide("accept"))
-        self.reject_button.clicked.connect(lambda: self.decide("reject"))
-        self.amend_button.clicked.connect(self.amend)
-        for button in (self.accept_button, self.reject_button, self.amend_button):
-            buttons.addWidget(button)
-        buttons.addStretch()
-        detail_layout.addLayout(buttons)
-        right.addWidget(detail)
-        right.setSizes([260, 340])
-        review.addWidget(right)
+        self.panel = FindingsPanel()
+        self.panel.selected.connect(self.highlight_quote)
+        self.panel.decision_made.connect(self.decide)
+        self.panel.install_shortcuts(self)
+        review.addWidget(self.panel)
         review.setSizes([620, 560])
         self.tabs.addTab(review, "Review")
         self.reasoning = QPlainTextEdit()
@@ -157,24 +102,18 @@ class ResultPage(QWidget):
         self.reasoning.setReadOnly(True)
         self.auditor_index = self.tabs.addTab(self.reasoning, "Auditor: model reasoning")
         self.tabs.setTabVisible(self.auditor_index, False)  # the model's authors advise it
-        for key, action in (
-            ("J", lambda: self.step_finding(1)),
-            ("K", lambda: self.step_finding(-1)),
-            ("A", lambda: self.decide("accept")),
-            ("R", lambda: self.decide("reject")),
-        ):
-            shortcut = QShortcut(QKeySequence(key), self)
-            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            shortcut.activated.connect(action)
+
+    @property
+    def findings(self) -> list[StoredFinding]:
+        return self.panel.findings
 
     # loading --------------------------------------------------------------------------------
     def show_runs(self, run_ids: list[int]) -> None:
         self.runs.blockSignals(True)
         self.runs.clear()
         for run_id in run_ids:
-            row = self.services.store.run(run_id)
-            name = Path(json.loads(row["report_json"])["document"]["path"]).name
-            self.runs.addItem(f"{name} (run {run_id})", run_id)
+            run = self.session.store.run(run_id)
+            self.runs.addItem(f"{run.document_path.name} (run {run_id})", run_id)
         self.runs.blockSignals(False)
         self.runs.setVisible(len(run_ids) > 1)
         if run_ids:
@@ -185,18 +124,41 @@ class ResultPage(QWidget):
             self.load_run(int(self.runs.itemData(index)))
 
     def load_run(self, run_id: int) -> None:
-        row = self.services.store.run(run_id)
+        run = self.session.store.run(run_id)
         self.run_id = run_id
-        self.report = json.loads(row["report_json"])
-        self.findings = self.services.store.findings(run_id)
+        self.report = run.report()
+        findings = self.session.store.findings(run_id)
         verdict = self.report["verdict"]
         self.verdict.setText(VERDICT_WORDS.get(verdict, verdict))
-        colour = VERDICT_COLOURS.get(verdict, "#444")
-        self.verdict.setStyleSheet(verdict_style(colour))
+        self.verdict.setStyleSheet(verdict_style(VERDICT_COLOURS.get(verdict, "#444")))
         self.title.setText(Path(self.report["document"]["path"]).name)
+        lines = self._banner_lines()
+        self.banner.setText("\n".join(lines))
+        self.banner.setVisible(bool(lines))
+        self.document_view.show_passages(self.report["document"]["passages"], _tints(findings))
+        clauses = {
+            (policy["id"], section): clause
+            for policy in self.report.get("policies", [])
+            for section, clause in policy.get("sections", {}).items()
+        }
+        self.panel.show_findings(findings, clauses)
+        self.reasoning.setPlainText(
+            "\n\n".join(
+                f"=== {r['policy']} (effort {r['effort']}) ===\n{r['text']}"
+                for r in self.report.get("reasoning", [])
+            )
+        )
+        if findings:
+            self.panel.select_finding(0)
+        else:
+            self.panel.show_empty(NO_FINDINGS)
+        self._update_counter()
+
+    def _banner_lines(self) -> list[str]:
         notice = self.report.get("notice", "")
-        warnings = self.report.get("warnings", [])
-        lines = ([notice] if notice else []) + [f"Warning: {w}" for w in warnings]
+        lines = ([notice] if notice else []) + [
+            f"Warning: {w}" for w in self.report.get("warnings", [])
+        ]
         for verdict in self.report.get("policy_verdicts", []):
             if verdict.get("escalations"):
                 lines.append(
@@ -209,204 +171,30 @@ class ResultPage(QWidget):
                     f"{verdict['passages_judged']} changed passage(s); "
                     f"{verdict.get('carried_over', 0)} finding(s) carried over unchanged"
                 )
-        self.banner.setText("\n".join(lines))
-        self.banner.setVisible(bool(lines))
-        self._fill_document()
-        self._fill_findings()
-        self.reasoning.setPlainText(
-            "\n\n".join(
-                f"=== {r['policy']} (effort {r['effort']}) ===\n{r['text']}"
-                for r in self.report.get("reasoning", [])
-            )
-        )
-        if self.findings:
-            self.select_finding(0)
-        else:
-            self.detail.setHtml(
-                "<p><b>No findings.</b> The model found nothing in this document that breaks "
-                "the chosen policies. The verdict and the model's reasoning are kept in the "
-                "audit trail; export the report to file it.</p>"
-            )
-        self._update_counter()
+        return lines
 
-    def _fill_document(self) -> None:
-        worst: dict[str, str] = {}
-        for finding in self.findings:
-            current = worst.get(finding["passage"], "low")
-            if SEVERITIES.index(finding["severity"]) >= SEVERITIES.index(current):
-                worst[finding["passage"]] = finding["severity"]
-        view = self.document_view
-        view.clear()
-        cursor = QTextCursor(view.document())
-        marker = QTextCharFormat()
-        marker.setForeground(QColor("#5f6b7a"))
-        marker.setFontPointSize(8)
-        self.positions = {}
-        for number, passage in enumerate(self.report["document"]["passages"]):
-            if number:
-                cursor.insertBlock()
-            cursor.insertText(f"{passage['id']} · {format_location(passage['location'])}\n", marker)
-            text_format = QTextCharFormat()
-            if passage["id"] in worst:
-                text_format.setBackground(severity_colour(worst[passage["id"]]))
-            start = cursor.position()
-            cursor.insertText(passage["text"], text_format)
-            self.positions[passage["id"]] = (start, cursor.position())
-            cursor.insertBlock()
-        view.moveCursor(QTextCursor.MoveOperation.Start)
+    # selection and review -------------------------------------------------------------------
+    def highlight_quote(self, finding: StoredFinding) -> tuple[int, int]:
+        return self.document_view.highlight(finding.passage, finding.quote, finding.quote_verified)
 
-    def _fill_findings(self) -> None:
-        self.finding_list.clear()
-        for number, finding in enumerate(self.findings, start=1):
-            badge = "" if finding["quote_verified"] else "  ⚠ unverified"
-            if finding.get("carried_from"):
-                badge += "  ↻ carried over"
-            item = QTreeWidgetItem(
-                [
-                    str(number),
-                    finding["severity"],
-                    f"{finding['policy_id']} {finding['section']}",
-                    finding["passage"] + badge,
-                    f"{finding['confidence']:.0%}",
-                    self._decision_text(finding),
-                ]
-            )
-            item.setBackground(1, severity_colour(finding["severity"]))
-            if not finding["quote_verified"]:
-                item.setToolTip(3, "The quote was not found in the passage: check it by hand.")
-            self.finding_list.addTopLevelItem(item)
-        for column in range(6):
-            self.finding_list.resizeColumnToContents(column)
-
-    @staticmethod
-    def _decision_text(finding: dict[str, Any]) -> str:
-        decision = finding.get("decision")
-        return DECISION_WORDS.get(decision["decision"], "") if decision else "unreviewed"
-
-    # selection ------------------------------------------------------------------------------
-    def current_index(self) -> int:
-        item = self.finding_list.currentItem()
-        return self.finding_list.indexOfTopLevelItem(item) if item else -1
-
-    def step_finding(self, step: int) -> None:
-        index = self.current_index() + step
-        if 0 <= index < len(self.findings):
-            self.select_finding(index)
-
-    def select_finding(self, index: int) -> None:
-        item = self.finding_list.topLevelItem(index)
-        if item is not None:
-            self.finding_list.setCurrentItem(item)
-
-    def _on_finding_changed(self, current: QTreeWidgetItem | None, _old: object) -> None:
-        index = self.finding_list.indexOfTopLevelItem(current) if current else -1
-        if index < 0:
-            return
-        finding = self.findings[index]
-        self.highlight_quote(finding)
-        self.detail.setHtml(self._detail_html(finding))
-        self.note.setText(finding["decision"]["note"] if finding.get("decision") else "")
-
-    def highlight_quote(self, finding: dict[str, Any]) -> tuple[int, int]:
-        """Select the quote inside its passage (the whole passage when the quote could not be
-        verified) and scroll to it. Returns the highlighted range."""
-        start, end = self.positions.get(finding["passage"], (0, 0))
-        document = self.document_view.document()
-        # toPlainText() counts one character per block break, as cursor positions do
-        span = quote_span(finding["quote"], document.toPlainText()[start:end])
-        if span is not None and finding["quote_verified"]:
-            start, end = start + span[0], start + span[1]
-        cursor = QTextCursor(document)
-        cursor.setPosition(start)
-        cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
-        selection = QTextEdit.ExtraSelection()
-        selection.cursor = cursor
-        selection.format.setBackground(QUOTE_COLOUR)
-        selection.format.setFontUnderline(True)
-        self.document_view.setExtraSelections([selection])
-        scroll = QTextCursor(document)
-        scroll.setPosition(start)
-        self.document_view.setTextCursor(scroll)
-        self.document_view.ensureCursorVisible()
-        return start, end
-
-    def _detail_html(self, finding: dict[str, Any]) -> str:
-        clause = ""
-        for policy in self.report.get("policies", []):
-            if policy["id"] == finding["policy_id"]:
-                clause = policy.get("sections", {}).get(finding["section"], "")
-        location = format_location(json.loads(finding["location_json"]))
-        warning = (
-            ""
-            if finding["quote_verified"]
-            else "<p style='color:#b3261e'><b>⚠ Unverified citation:</b> the quoted words are "
-            "not in the cited passage. "
-            "Check the passage yourself before accepting.</p>"
-        )
-        if finding.get("carried_from"):
-            warning += (
-                f"<p><i>Carried over from run {finding['carried_from']}: this passage is "
-                "unchanged since that check, so the model did not read it again.</i></p>"
-            )
-        decision = finding.get("decision")
-        decided = (
-            f"<p><b>Review:</b> {DECISION_WORDS[decision['decision']]} by "
-            f"{html.escape(decision['reviewer'])} at {decision['decided_at']}</p>"
-            if decision
-            else ""
-        )
-        return (
-            f"{warning}<p><b>{html.escape(finding['policy_id'])} {finding['section']}</b> · "
-            f"severity <b>{finding['severity']}</b> · confidence "
-            f"{finding['confidence']:.0%} · {finding['passage']} ({location}) · raised by "
-            f"{finding['layer']}</p>"
-            f"<p><b>Quote</b><br><i>“{html.escape(finding['quote'])}”</i></p>"
-            f"<table width='100%' cellspacing='6'><tr>"
-            f"<td width='50%' valign='top' style='background:#f3f5f8'><b>Policy clause</b><br>"
-            f"{clause_html(clause)}</td>"
-            f"<td width='50%' valign='top'><b>Why</b><br>{html.escape(finding['rationale'])}"
-            f"<br><br><b>Suggested fix</b><br>{html.escape(finding['remediation'])}</td>"
-            f"</tr></table>{decided}"
-        )
-
-    # review ---------------------------------------------------------------------------------
     def decide(self, decision: str, amended: dict[str, Any] | None = None) -> None:
-        index = self.current_index()
+        index = self.panel.current_index()
         if index < 0:
             return
-        finding = self.findings[index]
+        finding = self.panel.findings[index]
         try:
-            self.services.store.decide(finding["id"], decision, self.note.text(), amended)
+            self.session.store.decide(finding.id, decision, self.panel.note.text(), amended)
         except Exception as error:
             show_error(self, "The decision was not saved", error)
             return
-        finding["decision"] = self.services.store.latest_decision(finding["id"])
-        item = self.finding_list.topLevelItem(index)
-        if item is not None:
-            item.setText(5, self._decision_text(finding))
-        self.detail.setHtml(self._detail_html(finding))
+        latest = self.session.store.latest_decision(finding.id)
+        self.panel.replace_finding(index, replace(finding, decision=latest))
         self._update_counter()
-        self.step_finding(1)
-
-    def amend(self) -> None:
-        index = self.current_index()
-        if index < 0:
-            return
-        current = self.findings[index]["severity"]
-        severity, ok = QInputDialog.getItem(
-            self, "Amend finding", "Severity:", list(SEVERITIES), SEVERITIES.index(current), False
-        )
-        if ok and severity != current:
-            self.decide("amend", {"severity": severity})
-
-    def reviewed(self) -> int:
-        return sum(1 for finding in self.findings if finding.get("decision"))
+        self.panel.step_finding(1)
 
     def _update_counter(self) -> None:
-        total = len(self.findings)
-        self.counter.setText(f"{self.reviewed()} of {total} reviewed" if total else "")
-        for button in (self.accept_button, self.reject_button, self.amend_button):
-            button.setEnabled(total > 0)
+        total = len(self.panel.findings)
+        self.counter.setText(f"{self.panel.reviewed()} of {total} reviewed" if total else "")
 
     # export ---------------------------------------------------------------------------------
     def choose_pdf_export(self) -> None:
@@ -423,15 +211,46 @@ class ResultPage(QWidget):
         if name:
             self.export(Path(name))
 
-    def export(self, target: Path) -> str:
-        """Write the reviewed report; returns its sha256 ('' when it failed and was shown)."""
-        try:
-            if target.suffix.lower() == ".json":
-                return export_json(self.services.store, self.run_id, target)
-            return export_pdf(self.services.store, self.run_id, target)
-        except Exception as error:
-            show_error(self, "Export failed", error)
-            return ""
+    def export(self, target: Path) -> Job[str]:
+        """Write the reviewed report on the worker; the job's result is its sha256."""
+        session, run_id = self.session, self.run_id
+
+        def work(progress: Progress, cancel: CancelToken, _text: object) -> str:
+            store = session.open_store()  # this thread's own connection
+            try:
+                if target.suffix.lower() == ".json":
+                    return export_json(store, run_id, target)
+                return export_pdf(store, run_id, target)
+            finally:
+                store.close()
+
+        for button in (self.export_pdf_button, self.export_json_button):
+            button.setEnabled(False)
+        self.export_job = start_job(
+            work, "export", self, on_done=self._on_exported, on_error=self._on_export_failed
+        )
+        return self.export_job
+
+    def _on_exported(self, digest: str) -> None:
+        self._export_finished()
+
+    def _on_export_failed(self, error: BaseException) -> None:
+        self._export_finished()
+        show_error(self, "Export failed", error)
+
+    def _export_finished(self) -> None:
+        for button in (self.export_pdf_button, self.export_json_button):
+            button.setEnabled(True)
 
     def show_auditor_tab(self, visible: bool) -> None:
         self.tabs.setTabVisible(self.auditor_index, visible)
+
+
+def _tints(findings: list[StoredFinding]) -> dict[str, str]:
+    """Each passage's worst severity among its findings."""
+    worst: dict[str, str] = {}
+    for finding in findings:
+        current = worst.get(finding.passage, "low")
+        if SEVERITY_RANK[finding.severity] >= SEVERITY_RANK[current]:
+            worst[finding.passage] = finding.severity
+    return worst

@@ -17,24 +17,24 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.engine import EFFORTS
 from app.core.limits import ExtractionLimits
+from app.core.types import EFFORTS
 from app.models.catalogue import catalogue
 from app.models.installed import list_installed
-from app.secrets import SERVER_KEY, get_secret, set_secret
+from app.runtime.secrets import SERVER_KEY, get_secret, set_secret
 from app.ui.errors import show_error
-from app.ui.services import Services
+from app.ui.session import Session
 
 log = logging.getLogger(__name__)
 
 
 class SettingsDialog(QDialog):
-    def __init__(self, services: Services, parent: QWidget | None = None) -> None:
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("settingsDialog")
         self.setWindowTitle("Settings")
-        self.services = services
-        settings = services.settings
+        self.session = session
+        settings = session.settings
         form = QFormLayout(self)
         self.model = QComboBox()
         self.model.addItem("Automatic (the best installed model)", "")
@@ -86,7 +86,7 @@ class SettingsDialog(QDialog):
         form.addRow(buttons)
 
     def save(self) -> None:
-        current = self.services.settings
+        current = self.session.settings
         updated = replace(
             current,
             model=str(self.model.currentData() or ""),
@@ -105,7 +105,7 @@ class SettingsDialog(QDialog):
             ),
         )
         try:
-            self.services.update_settings(updated)
+            self.session.update_settings(updated)
             if self.server_key.text().strip():
                 warning = set_secret(SERVER_KEY, self.server_key.text())
                 if warning:

@@ -33,7 +33,7 @@ class WelcomePage(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("welcomePage")
-        self._job: Job | None = None
+        self._job: Job[object] | None = None
         entry = catalogue().get(DEFAULT_MODEL, {})
         layout = QVBoxLayout(self)
         layout.setContentsMargins(48, 32, 48, 32)
@@ -104,7 +104,7 @@ class WelcomePage(QWidget):
     # download -------------------------------------------------------------------------------
     def start_download(self) -> None:
         from app.models.download import download
-        from app.secrets import get_token
+        from app.runtime.secrets import get_token
 
         entry = catalogue()[DEFAULT_MODEL]
         token = get_token()
@@ -115,10 +115,10 @@ class WelcomePage(QWidget):
             ),
             "download",
             self,
+            on_done=self._on_done,
+            on_error=self._on_failed,
+            on_progress=self._on_progress,
         )
-        self._job.progress.connect(self._on_progress)
-        self._job.finished.connect(self._on_done)
-        self._job.failed.connect(self._on_failed)
 
     def pause_download(self) -> None:
         if self._job is not None:
@@ -181,10 +181,10 @@ class WelcomePage(QWidget):
             lambda progress, cancel, _text: import_model(path, progress=progress, cancel=cancel),
             "import",
             self,
+            on_done=self._on_done,
+            on_error=self._on_import_failed,
+            on_progress=self._on_progress,
         )
-        self._job.progress.connect(self._on_progress)
-        self._job.finished.connect(self._on_done)
-        self._job.failed.connect(self._on_import_failed)
 
     def _on_import_failed(self, error: BaseException) -> None:
         self._set_busy(False, "")

@@ -1,10 +1,10 @@
 """The one way the app runs long work off the GUI thread.
 
-``start_job(fn)`` runs ``fn(progress, cancel, on_text)`` on a worker thread. The three callbacks
-come from core (a ``Progress`` callback, a ``CancelToken``, a text sink for streamed reasoning);
-here they become Qt signals, delivered on the GUI thread in order. The GUI never blocks: it
-gets ``finished`` with the result or ``failed`` with the exception (a cancelled job fails with
-``Cancelled``).
+``start_job(fn, name, parent, on_done=..., on_error=...)`` runs ``fn(progress, cancel, on_text)``
+on a worker thread. The three arguments come from core (a ``Progress`` callback, a
+``CancelToken``, a text sink for streamed reasoning); here they become Qt signals, delivered on
+the GUI thread in order. The GUI never blocks: ``on_done`` gets the function's result (typed:
+``Job[T]``), ``on_error`` the exception it raised (a cancelled job raises ``Cancelled``).
 """
 
 from __future__ import annotations
@@ -12,24 +12,26 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QObject, Signal
 
 from app.core.engine import TokenCallback
-from app.core.progress import CancelToken, Progress
+from app.core.progress import CancelToken, Progress, ProgressEvent
 
 log = logging.getLogger(__name__)
-JobFunction = Callable[[Progress, CancelToken, TokenCallback], Any]
+T = TypeVar("T")
+JobFunction = Callable[[Progress, CancelToken, TokenCallback], T]
 
 
-class Job(QObject):
+class Job(QObject, Generic[T]):
+    # Qt signals carry Python objects; the typed callbacks below are what callers use.
     progress = Signal(object)  # ProgressEvent
     text = Signal(str, str)  # streamed model output: channel ('analysis'/'final'), text
     finished = Signal(object)  # the function's result
     failed = Signal(object)  # the exception it raised
 
-    def __init__(self, function: JobFunction, name: str, parent: QObject | None = None) -> None:
+    def __init__(self, function: JobFunction[T], name: str, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.cancel_token = CancelToken()
         self.name = name
@@ -64,7 +66,23 @@ class Job(QObject):
         self.finished.emit(result)
 
 
-def start_job(function: JobFunction, name: str, parent: QObject | None = None) -> Job:
-    job = Job(function, name, parent)
+def start_job(
+    function: JobFunction[T],
+    name: str,
+    parent: QObject | None,
+    *,
+    on_done: Callable[[T], Any],
+    on_error: Callable[[BaseException], Any],
+    on_progress: Callable[[ProgressEvent], Any] | None = None,
+    on_text: Callable[[str, str], Any] | None = None,
+) -> Job[T]:
+    """Connected before the thread starts, so no early signal is lost."""
+    job: Job[T] = Job(function, name, parent)
+    job.finished.connect(on_done)
+    job.failed.connect(on_error)
+    if on_progress is not None:
+        job.progress.connect(on_progress)
+    if on_text is not None:
+        job.text.connect(on_text)
     job.start()
     return job

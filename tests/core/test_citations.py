@@ -8,7 +8,7 @@ from app.core.citations import check_citation, normalise
 from app.core.documents import Document, Passage
 from app.core.policy import parse_policy
 from app.core.verdict import Finding
-from tests.core.test_policy import GOOD
+from tests.helpers.policies import GOOD
 
 POLICY = parse_policy(GOOD)
 DOCUMENT = Document(

@@ -16,7 +16,7 @@ from app.core.recheck import PreviousCheck
 from app.core.results import CheckResult
 from app.inference.scripted import Recording, ScriptedEngine
 from app.report.json_report import build_report
-from tests.core.test_policy import GOOD
+from tests.helpers.policies import GOOD
 
 SCREENED = parse_policy(
     GOOD.replace(

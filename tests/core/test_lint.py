@@ -3,8 +3,8 @@ from __future__ import annotations
 import pytest
 
 from app.core.lint import lint_text, load_cases
-from app.resources import bundled_policies_dir
-from tests.core.test_policy import GOOD
+from app.runtime.resources import bundled_policies_dir
+from tests.helpers.policies import GOOD
 
 
 def words(text: str) -> int:
@@ -61,7 +61,7 @@ BUNDLED = sorted(p.parent.name for p in bundled_policies_dir().glob("*/policy.md
 
 @pytest.mark.parametrize("policy_id", BUNDLED)
 def test_bundled_policies_lint_clean_with_enough_cases(policy_id: str) -> None:
-    from app.cli_policy import count_tokens
+    from app.cli.policy import count_tokens
 
     folder = bundled_policies_dir() / policy_id
     cases = load_cases(folder / "cases.jsonl")

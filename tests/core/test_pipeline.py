@@ -15,38 +15,8 @@ from app.core.policy import parse_policy
 from app.core.progress import CancelToken, ProgressEvent
 from app.core.prompt import build_request
 from app.inference.scripted import Recording, ScriptedEngine
-from tests.core.test_policy import GOOD
-
-POLICY = parse_policy(GOOD)
-DOCUMENT = Document(
-    Path("draft.txt"),
-    "a" * 64,
-    "text/plain",
-    1,
-    (
-        Passage("P1", "We promise a guaranteed return.", {"line": 1}),
-        Passage("P2", "Contact us.", {"line": 3}),
-    ),
-)
-
-
-def finding(**overrides: object) -> dict[str, object]:
-    base = {
-        "section": "HR-1",
-        "passage": "P1",
-        "quote": "guaranteed return",
-        "severity": "high",
-        "confidence": 0.8,
-        "rationale": "a promise",
-        "remediation": "drop it",
-    }
-    return base | overrides
-
-
-def engine(*finals: object, analysis: str = "thinking") -> ScriptedEngine:
-    return ScriptedEngine(
-        Recording(analysis, f if isinstance(f, str) else json.dumps(f)) for f in finals
-    )
+from tests.helpers.policies import GOOD
+from tests.helpers.scripted import DOCUMENT, POLICY, engine, finding
 
 
 def test_violation_with_verified_and_unverified_findings() -> None:

@@ -6,27 +6,8 @@ import pytest
 
 from app.core.errors import PolicyError
 from app.core.policy import load_policy, parse_policy
-from app.resources import bundled_policies_dir
-
-GOOD = """---
-id: house-rule   # a comment after the value
-title: A house rule
-version: 2.1.0
-source: https://example.org/rule
----
-# Instructions
-Decide.
-# Definitions
-Words.
-# Criteria
-## HR-1 First rule
-Violates when one.
-## HR-2: Second rule
-Violates when two.
-# Examples
-## HR-1 violation
-> one
-"""
+from app.runtime.resources import bundled_policies_dir
+from tests.helpers.policies import GOOD
 
 
 def test_parses_front_matter_sections_and_hash() -> None:

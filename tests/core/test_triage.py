@@ -7,7 +7,7 @@ import pytest
 from app.core.documents import Document, Passage
 from app.core.pipeline import check_document
 from app.core.triage import manipulation_hits
-from tests.core.test_pipeline import POLICY, engine
+from tests.helpers.scripted import POLICY, engine
 
 
 def document(*texts: str) -> Document:

@@ -19,7 +19,7 @@ from app.core.progress import CancelToken
 from app.core.prompt import build_request
 from app.core.verdict import parse_verdict
 from app.inference import harmony
-from app.resources import bundled_policies_dir
+from app.runtime.resources import bundled_policies_dir
 from tests.helpers import tiny_gptoss
 
 pytestmark = pytest.mark.gptoss

@@ -17,7 +17,7 @@ from app.core.progress import CancelToken
 from app.core.prompt import build_request
 from app.core.verdict import parse_verdict
 from app.inference.llama_engine import LlamaSettings
-from app.resources import bundled_policies_dir
+from app.runtime.resources import bundled_policies_dir
 
 pytestmark = pytest.mark.llama
 

@@ -21,7 +21,7 @@ from app.core.progress import CancelToken
 from app.core.prompt import build_request
 from app.core.verdict import parse_verdict
 from app.inference.server_engine import ServerEngine, ServerSettings
-from tests.conftest import ROOT
+from tests.helpers.paths import ROOT
 
 pytest.importorskip("uvicorn", reason="needs the extra llama-cpp-python[server]")
 pytestmark = [pytest.mark.llama, pytest.mark.timeout(600)]
@@ -120,7 +120,7 @@ def test_wrong_key_and_unreachable_server_say_what_to_do(server: str) -> None:
 
 def test_check_through_the_server_from_the_command_line(server: str, tmp_path: Path) -> None:
     from app import cli
-    from app.secrets import SERVER_KEY, set_secret
+    from app.runtime.secrets import SERVER_KEY, set_secret
 
     set_secret(SERVER_KEY, KEY)  # the key lives in the keyring, never on the command line
     draft = tmp_path / "draft.md"

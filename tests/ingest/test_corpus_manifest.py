@@ -17,7 +17,7 @@ from app.core.errors import (
     PasswordRequired,
 )
 from app.ingest.isolated import read_isolated
-from tests.conftest import CORPUS
+from tests.helpers.paths import CORPUS
 
 DOCS = CORPUS / "docs"
 OK = "ok"

@@ -16,8 +16,8 @@ from app.core.limits import ExtractionLimits
 from app.core.progress import CancelToken, ProgressEvent
 from app.ingest import read_document
 from app.ingest.isolated import read_isolated
-from app.store.repository import Store
-from tests.conftest import ROOT
+from app.services.stores import open_store
+from tests.helpers.paths import ROOT
 from tests.helpers.pdfgen import write_pdf
 
 
@@ -118,7 +118,7 @@ def test_kill_9_during_ingest_leaves_a_clean_store_and_no_orphan(
     path = book(tmp_path / "huge.pdf", 3000)
     db = tmp_path / "s.sqlite3"
     process = subprocess.Popen(
-        [sys.executable, "-m", "app.cli", "check", str(path), "--policy", "fin-promo",
+        [sys.executable, "-m", "app", "check", str(path), "--policy", "fin-promo",
          "--model", "smoke-gemma3-270m", "--db", str(db), "--quiet", "--max-pages", "5000"],
         cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
@@ -135,7 +135,7 @@ def test_kill_9_during_ingest_leaves_a_clean_store_and_no_orphan(
     while any(_alive(pid) for pid in readers) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not any(_alive(pid) for pid in readers)  # the reader died with the app
-    store = Store(db)
+    store = open_store(db)
     assert store.recovered == []  # nothing had started: nothing to mark incomplete
     assert store.db.execute("SELECT COUNT(*) FROM runs").fetchone()[0] == 0
     assert store.verify_audit().intact

@@ -8,7 +8,7 @@ from pypdf import PdfReader, PdfWriter
 
 from app.core.errors import CorruptDocument, NoTextLayer, PasswordRequired
 from app.ingest import read_document
-from tests.conftest import corpus_file
+from tests.helpers.paths import corpus_file
 from tests.helpers.pdfgen import write_pdf
 
 

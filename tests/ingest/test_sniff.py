@@ -8,8 +8,8 @@ import pytest
 
 from app.core.errors import CorruptDocument, InputError, UnsupportedFormat
 from app.ingest import read_document
+from tests.helpers.docx import make_docx
 from tests.helpers.pdfgen import write_pdf
-from tests.ingest.test_word import make_docx
 
 
 def test_docx_named_pdf(tmp_path: Path) -> None:

@@ -6,7 +6,7 @@ import pytest
 
 from app.core.errors import CorruptDocument, NoTextLayer
 from app.ingest import read_document
-from tests.conftest import corpus_file
+from tests.helpers.paths import corpus_file
 
 
 def test_paragraphs_with_first_line_locations(tmp_path: Path) -> None:

@@ -9,22 +9,8 @@ from docx.oxml.ns import qn
 
 from app.core.errors import CorruptDocument, NoTextLayer
 from app.ingest import read_document
-from tests.conftest import corpus_file
-
-
-def make_docx(path: Path) -> Path:
-    document = docx.Document()
-    document.add_paragraph("First clause: we guarantee returns.")  # paragraph 1
-    document.add_paragraph("")  # paragraph 2, empty: counted, not emitted
-    table = document.add_table(rows=2, cols=2)
-    table.cell(0, 0).text, table.cell(0, 1).text = "Fee", "Amount"
-    table.cell(1, 0).text, table.cell(1, 1).text = "Entry", "5%"
-    document.add_paragraph("Third paragraph after the table.")  # paragraph 3
-    section = document.sections[0]
-    section.header.paragraphs[0].text = "CONFIDENTIAL DRAFT"
-    section.footer.paragraphs[0].text = "Page footer text"
-    document.save(path)
-    return path
+from tests.helpers.docx import make_docx
+from tests.helpers.paths import corpus_file
 
 
 def test_body_tables_headers_footers_in_order(tmp_path: Path) -> None:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.helpers.paths import ROOT
 from tests.helpers.tiny_gptoss import cached_model
 
 GUARD = ROOT / "tests" / "helpers" / "socket_guard"

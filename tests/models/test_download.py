@@ -12,7 +12,6 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 from app.core.errors import Cancelled, DownloadFailed, InputError
@@ -20,24 +19,11 @@ from app.core.progress import CancelToken, ProgressEvent
 from app.models.catalogue import catalogue, resolve_model
 from app.models.download import download
 from app.models.installed import load_installed
-from tests.conftest import ROOT
 from tests.helpers.fake_hub import COMMIT, FakeHub, HostedFile
+from tests.helpers.gguf import small_gguf
+from tests.helpers.paths import ROOT
 
 ENTRY = {"repo_id": "acme/tiny-GGUF", "filename": "tiny.gguf", "approx_bytes": 4_200_000}
-
-
-def small_gguf(path: Path, megabytes: int = 4) -> bytes:
-    import gguf
-
-    writer = gguf.GGUFWriter(str(path), "llama")
-    writer.add_context_length(2048)
-    rng = np.random.default_rng(1)
-    writer.add_tensor("blob.weight", rng.random((megabytes * 2**18,), dtype=np.float32))
-    writer.write_header_to_file()
-    writer.write_kv_data_to_file()
-    writer.write_tensors_to_file()
-    writer.close()
-    return path.read_bytes()
 
 
 @pytest.fixture(scope="module")
@@ -124,7 +110,7 @@ def test_resume_after_kill_9(hub: FakeHub, model_bytes: bytes, catalogue_overrid
     command = [
         sys.executable,
         "-m",
-        "app.cli",
+        "app",
         "model",
         "download",
         "tiny-test",
@@ -217,7 +203,7 @@ def test_the_catalogue_can_be_overridden(catalogue_override: Path) -> None:
 def test_cli_download_errors_are_one_line(hub: FakeHub, catalogue_override: Path) -> None:
     hub.files["acme/tiny-GGUF/tiny.gguf"].status = 404
     result = subprocess.run(
-        [sys.executable, "-m", "app.cli", "model", "download", "tiny-test", "--endpoint", hub.url],
+        [sys.executable, "-m", "app", "model", "download", "tiny-test", "--endpoint", hub.url],
         cwd=ROOT,
         env=os.environ.copy(),
         capture_output=True,
@@ -235,7 +221,7 @@ def test_a_planted_token_is_used_but_never_written_anywhere(
     import keyring
     from keyring.errors import NoKeyringError
 
-    from app import secrets
+    from app.runtime import secrets
 
     def no_keyring(*args: object) -> None:
         raise NoKeyringError("headless")
@@ -244,7 +230,7 @@ def test_a_planted_token_is_used_but_never_written_anywhere(
     planted = "hf_PLANTED_token_must_not_leak"
     secrets.set_token(planted)  # the 0600 fallback file, as on a headless machine
     result = subprocess.run(
-        [sys.executable, "-m", "app.cli", "model", "download", "tiny-test", "--endpoint", hub.url],
+        [sys.executable, "-m", "app", "model", "download", "tiny-test", "--endpoint", hub.url],
         cwd=ROOT,
         env=os.environ.copy(),
         capture_output=True,

@@ -9,7 +9,7 @@ import pytest
 
 from app.models.fit import Gpu, ModelShape, detect_gpu, estimate
 from app.models.gguf_header import read_header
-from tests.conftest import ROOT
+from tests.helpers.paths import ROOT
 
 GIB = 2**30
 # gpt-oss-20b: 24 layers, 8 KV heads of 64, vocabulary 201088; MXFP4 weights about 12.8 GB.

@@ -9,7 +9,7 @@ from app.core.progress import CancelToken, ProgressEvent
 from app.models import installed
 from app.models.catalogue import resolve_model
 from app.models.gguf_header import read_header
-from tests.models.test_download import small_gguf
+from tests.helpers.gguf import small_gguf
 
 
 @pytest.fixture

@@ -8,8 +8,8 @@ import jsonschema
 from app.core.pipeline import check_document
 from app.inference.scripted import ScriptedEngine
 from app.report.json_report import SCHEMA_ID, build_report, write_json
-from tests.conftest import ROOT
-from tests.core.test_pipeline import DOCUMENT, POLICY, finding
+from tests.helpers.paths import ROOT
+from tests.helpers.scripted import DOCUMENT, POLICY, finding
 
 SCHEMA = json.loads((ROOT / "app" / "report" / "report-v1.schema.json").read_text())
 

@@ -10,13 +10,15 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
+from app.core.canonical import canonical_sha256
 from app.core.documents import Document, Passage
 from app.core.pipeline import check_document
-from app.exports import export_pdf, review_document
 from app.report.json_report import build_report
 from app.report.pdf_report import build_pdf, read_attached
-from app.store.repository import Store, canonical_sha256
-from tests.core.test_pipeline import POLICY, engine, finding
+from app.services.exports import export_pdf, review_document
+from app.services.stores import open_store
+from app.store.repository import Store
+from tests.helpers.scripted import POLICY, engine, finding
 
 INTERNATIONAL = Document(
     Path("/drafts/международный-проект.txt"),
@@ -51,14 +53,14 @@ def reviewed_run(store: Store) -> int:
     report["run"] = {"id": run_id}
     store.finish_run(run_id, result, report)
     first, second, *_ = store.findings(run_id)
-    store.decide(first["id"], "accept", "Fixed-return promise — Кириллица ✓")
-    store.decide(second["id"], "amend", "过度承诺", {"severity": "high"})
+    store.decide(first.id, "accept", "Fixed-return promise — Кириллица ✓")
+    store.decide(second.id, "amend", "过度承诺", {"severity": "high"})
     return run_id
 
 
 @pytest.fixture
 def exported(tmp_path: Path, no_keyring: None) -> tuple[Store, int, Path, str]:
-    store = Store(tmp_path / "s.sqlite3")
+    store = open_store(tmp_path / "s.sqlite3")
     run_id = reviewed_run(store)
     target = tmp_path / "report.pdf"
     digest = export_pdf(store, run_id, target, reasoning=True)
@@ -110,7 +112,7 @@ def test_pdf_holds_hashes_findings_decisions_and_unicode(
 
 
 def test_reasoning_appendix_is_off_by_default(tmp_path: Path) -> None:
-    store = Store(tmp_path / "s.sqlite3")
+    store = open_store(tmp_path / "s.sqlite3")
     target = tmp_path / "plain.pdf"
     build_pdf(review_document(store, reviewed_run(store)), target)
     assert "Auditor appendix" not in text_of(target)
@@ -155,7 +157,7 @@ def test_report_verify(exported: tuple[Store, int, Path, str], tmp_path: Path) -
     import os
     import sys
 
-    from tests.conftest import ROOT
+    from tests.helpers.paths import ROOT
 
     store, _, target, _ = exported
     db = str(store.path)
@@ -163,7 +165,7 @@ def test_report_verify(exported: tuple[Store, int, Path, str], tmp_path: Path) -
 
     def verify(path: Path) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
-            [sys.executable, "-m", "app.cli", "report", "verify", str(path), "--db", db],
+            [sys.executable, "-m", "app", "report", "verify", str(path), "--db", db],
             cwd=ROOT,
             capture_output=True,
             text=True,

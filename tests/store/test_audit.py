@@ -94,9 +94,3 @@ def test_inserted_forged_entry(db: sqlite3.Connection) -> None:
 def test_another_key_cannot_sign(db: sqlite3.Connection) -> None:
     check = audit.verify(db, b"x" * 32)
     assert check.first_bad == 1 and "not signed" in check.reason
-
-
-def test_the_key_lives_in_the_keyring(memory_keyring: object) -> None:
-    key, warning = audit.installation_key()
-    again, _ = audit.installation_key()
-    assert key == again and len(key) == 32 and warning == ""

@@ -13,11 +13,13 @@ from pathlib import Path
 
 import pytest
 
+from app.core.canonical import canonical_sha256
 from app.core.pipeline import check_document
 from app.report.json_report import build_report
-from app.store.repository import Store, canonical_sha256
-from tests.conftest import ROOT
-from tests.core.test_pipeline import DOCUMENT, POLICY, engine, finding
+from app.services.stores import open_store
+from app.store.repository import Store
+from tests.helpers.paths import ROOT
+from tests.helpers.scripted import DOCUMENT, POLICY, engine, finding
 
 
 def recorded_run(store: Store) -> int:
@@ -32,16 +34,16 @@ def recorded_run(store: Store) -> int:
 
 
 def test_a_run_with_findings_decisions_and_a_dataset(tmp_path: Path) -> None:
-    store = Store(tmp_path / "s.sqlite3")
+    store = open_store(tmp_path / "s.sqlite3")
     run_id = recorded_run(store)
     row = store.run(run_id)
-    assert (row["status"], row["verdict"]) == ("complete", "violation")
+    assert (row.status, row.verdict) == ("complete", "violation")
     first, second = store.findings(run_id)
-    assert first["quote_verified"] == 1 and first["passage_text"] == DOCUMENT.passages[0].text
-    store.decide(first["id"], "accept", "clear breach")
-    store.decide(second["id"], "amend", "minor", {"severity": "low"})
-    store.decide(second["id"], "reject", "changed my mind")  # the latest decision counts
-    assert store.findings(run_id)[1]["decision"]["decision"] == "reject"
+    assert first.quote_verified == 1 and first.passage_text == DOCUMENT.passages[0].text
+    store.decide(first.id, "accept", "clear breach")
+    store.decide(second.id, "amend", "minor", {"severity": "low"})
+    store.decide(second.id, "reject", "changed my mind")  # the latest decision counts
+    assert store.findings(run_id)[1].decision.decision == "reject"
     cases = store.dataset()
     assert [(c["expected"], c["sections"], c["decision"]) for c in cases] == [
         ("violation", ["HR-1"], "accept"),
@@ -59,8 +61,8 @@ def test_a_run_with_findings_decisions_and_a_dataset(tmp_path: Path) -> None:
     [("approve", None, "must be one of"), ("amend", None, "needs what changes")],
 )
 def test_bad_decisions(tmp_path: Path, decision: str, amended: object, message: str) -> None:
-    store = Store(tmp_path / "s.sqlite3")
-    finding_id = store.findings(recorded_run(store))[0]["id"]
+    store = open_store(tmp_path / "s.sqlite3")
+    finding_id = store.findings(recorded_run(store))[0].id
     with pytest.raises(Exception, match=message):
         store.decide(finding_id, decision, "", amended)  # type: ignore[arg-type]
     with pytest.raises(Exception, match="no finding 999"):
@@ -68,39 +70,40 @@ def test_bad_decisions(tmp_path: Path, decision: str, amended: object, message: 
 
 
 def test_exports_are_recorded_and_found(tmp_path: Path) -> None:
-    store = Store(tmp_path / "s.sqlite3")
+    store = open_store(tmp_path / "s.sqlite3")
     run_id = recorded_run(store)
     digest = canonical_sha256({"a": 1})
     store.record_export(run_id, digest, tmp_path / "r.pdf")
-    assert store.find_export(digest)["subject"] == f"run:{run_id}"
+    assert store.find_export(digest).subject == f"run:{run_id}"
     assert store.find_export("0" * 64) is None
 
 
 def test_a_run_of_a_dead_process_is_marked_incomplete(tmp_path: Path) -> None:
-    store = Store(tmp_path / "s.sqlite3")
+    store = open_store(tmp_path / "s.sqlite3")
     scripted = engine({"verdict": "compliant", "findings": []})
     run_id = store.start_run(DOCUMENT, [POLICY], scripted.info, "low")
     store.db.execute("UPDATE runs SET pid=? WHERE id=?", (2**22 + 12345, run_id))  # no such pid
     store.close()
-    again = Store(tmp_path / "s.sqlite3")
+    again = open_store(tmp_path / "s.sqlite3")
     assert again.recovered == [run_id]
-    assert again.run(run_id)["status"] == "incomplete"
+    assert again.run(run_id).status == "incomplete"
     assert again.verify_audit().intact
 
 
 def test_newer_schema_is_refused(tmp_path: Path) -> None:
-    store = Store(tmp_path / "s.sqlite3")
+    store = open_store(tmp_path / "s.sqlite3")
     store.db.execute("UPDATE meta SET value='99' WHERE key='schema_version'")
     store.close()
     with pytest.raises(Exception, match="newer than this program"):
-        Store(tmp_path / "s.sqlite3")
+        open_store(tmp_path / "s.sqlite3")
 
 
 DECIDER = """
 import sys
 from pathlib import Path
+from app.services.stores import open_store
 from app.store.repository import Store
-store = Store(Path(sys.argv[1]))
+store = open_store(Path(sys.argv[1]))
 ids = [int(x) for x in sys.argv[2].split(",")]
 print("ready", flush=True)
 n = 0
@@ -114,8 +117,8 @@ def test_kill_9_while_saving_decisions_loses_nothing_saved(
     tmp_path: Path, no_keyring: None
 ) -> None:
     path = tmp_path / "s.sqlite3"
-    store = Store(path)
-    ids = [f["id"] for f in store.findings(recorded_run(store))]
+    store = open_store(path)
+    ids = [f.id for f in store.findings(recorded_run(store))]
     store.close()
     process = subprocess.Popen(
         [sys.executable, "-c", DECIDER, str(path), ",".join(map(str, ids))],
@@ -128,7 +131,7 @@ def test_kill_9_while_saving_decisions_loses_nothing_saved(
     time.sleep(1.5)
     process.send_signal(signal.SIGKILL)
     process.wait()
-    reopened = Store(path)
+    reopened = open_store(path)
     decisions = reopened.db.execute("SELECT COUNT(*) FROM decisions").fetchone()[0]
     logged = reopened.db.execute(
         "SELECT COUNT(*) FROM audit_log WHERE action='finding.decided'"
@@ -150,7 +153,7 @@ def test_kill_9_during_a_check_marks_the_run_incomplete(tmp_path: Path, no_keyri
         [
             sys.executable,
             "-m",
-            "app.cli",
+            "app",
             "check",
             str(draft),
             "--policy",
@@ -182,10 +185,10 @@ def test_kill_9_during_a_check_marks_the_run_incomplete(tmp_path: Path, no_keyri
     assert running, "the check never started its run"
     process.send_signal(signal.SIGKILL)
     process.wait()
-    reopened = Store(db)
+    reopened = open_store(db)
     (run,) = reopened.runs()
-    assert run["status"] == "incomplete" and reopened.recovered == [run["id"]]
-    assert reopened.findings(run["id"]) == []  # nothing half-written is shown
+    assert run.status == "incomplete" and reopened.recovered == [run.id]
+    assert reopened.findings(run.id) == []  # nothing half-written is shown
     assert reopened.verify_audit().intact
     assert json.loads(
         reopened.db.execute(

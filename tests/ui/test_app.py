@@ -14,7 +14,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QMessageBox
 
 from app.ui.main_window import MainWindow
-from tests.ui.conftest import DEMO, screenshot
+from tests.helpers.app_ui import DEMO, screenshot
 
 pytestmark = pytest.mark.timeout(300)
 
@@ -27,9 +27,9 @@ def run_check(qtbot: Any, window: MainWindow, paths: list[Path], policies: list[
         page.start_button.click()
 
 
-def test_first_run_offers_download_import_and_demo(qtbot: Any, services: Any) -> None:
-    services.session_model = ""  # nothing installed, nothing chosen
-    window = MainWindow(services)
+def test_first_run_offers_download_import_and_demo(qtbot: Any, session: Any) -> None:
+    session.session_model = ""  # nothing installed, nothing chosen
+    window = MainWindow(session)
     qtbot.addWidget(window)
     window.show()
     assert window.stack.currentWidget() is window.welcome
@@ -40,8 +40,8 @@ def test_first_run_offers_download_import_and_demo(qtbot: Any, services: Any) ->
     screenshot(window, "01-welcome")
 
 
-def test_check_select_highlight_review_export(qtbot: Any, services: Any, tmp_path: Path) -> None:
-    window = MainWindow(services)
+def test_check_select_highlight_review_export(qtbot: Any, session: Any, tmp_path: Path) -> None:
+    window = MainWindow(session)
     qtbot.addWidget(window)
     window.show()
     assert window.stack.currentWidget() is window.check_page
@@ -53,8 +53,8 @@ def test_check_select_highlight_review_export(qtbot: Any, services: Any, tmp_pat
     result = window.result_page
     assert window.stack.currentWidget() is result
     assert result.verdict.text() == "Violation"
-    assert result.finding_list.topLevelItemCount() == 3
-    assert "unverified" in result.finding_list.topLevelItem(2).text(3)
+    assert result.panel.finding_list.topLevelItemCount() == 3
+    assert "unverified" in result.panel.finding_list.topLevelItem(2).text(3)
     assert result.counter.text() == "0 of 3 reviewed"
 
     # the first finding is selected: its exact quote is highlighted in the document
@@ -62,33 +62,36 @@ def test_check_select_highlight_review_export(qtbot: Any, services: Any, tmp_pat
     selected = result.document_view.document().toPlainText()[start:end]
     # exactly the quoted words, across the line break in the passage
     assert selected == "Earn a guaranteed 11% a year with\nzero risk to your capital"
-    assert "Guaranteed or risk-free returns" in result.detail.toPlainText()  # the clause text
-    assert "Suggested fix" in result.detail.toPlainText()
+    assert "Guaranteed or risk-free returns" in result.panel.detail.toPlainText()  # the clause text
+    assert "Suggested fix" in result.panel.detail.toPlainText()
     screenshot(window, "03-result")
 
     # review with the keyboard: A accepts and moves on, R rejects
-    result.finding_list.setFocus()
-    result.note.setText("agreed: the promise is explicit")
-    qtbot.keyClick(result.finding_list, "A")
-    assert result.current_index() == 1
-    qtbot.keyClick(result.finding_list, "R")
+    result.panel.finding_list.setFocus()
+    result.panel.note.setText("agreed: the promise is explicit")
+    qtbot.keyClick(result.panel.finding_list, "A")
+    assert result.panel.current_index() == 1
+    qtbot.keyClick(result.panel.finding_list, "R")
     assert result.counter.text() == "2 of 3 reviewed"
-    qtbot.keyClick(result.finding_list, "K")
-    assert result.current_index() == 1
-    stored = services.store.findings(result.run_id)
-    assert [f["decision"]["decision"] if f["decision"] else None for f in stored] == [
+    qtbot.keyClick(result.panel.finding_list, "K")
+    assert result.panel.current_index() == 1
+    stored = session.store.findings(result.run_id)
+    assert [f.decision.decision if f.decision else None for f in stored] == [
         "accept",
         "reject",
         None,
     ]  # saved at once, in the store, with the note
-    assert stored[0]["decision"]["note"] == "agreed: the promise is explicit"
-    result.select_finding(2)
+    assert stored[0].decision and stored[0].decision.note == "agreed: the promise is explicit"
+    result.panel.select_finding(2)
     screenshot(window, "04-unverified-finding")
 
     # export: the PDF embeds the reviewed report; the JSON carries the decisions
     pdf, report = tmp_path / "out.pdf", tmp_path / "out.json"
-    assert result.export(pdf) and pdf.read_bytes().startswith(b"%PDF")
-    assert result.export(report)
+    for target in (pdf, report):  # on the worker: the GUI stays responsive
+        with qtbot.waitSignal(result.export(target).finished, timeout=60_000) as exported:
+            pass
+        assert exported.args and len(exported.args[0]) == 64  # the export's sha256
+    assert pdf.read_bytes().startswith(b"%PDF")
     decisions = json.loads(report.read_text(encoding="utf-8"))["review"]["decisions"]
     assert [d["decision"] if d else None for d in decisions] == ["accept", "reject", None]
 
@@ -101,10 +104,10 @@ def test_check_select_highlight_review_export(qtbot: Any, services: Any, tmp_pat
     screenshot(window, "05-auditor-tab")
 
 
-def test_a_full_check_never_blocks_the_gui_thread(qtbot: Any, services: Any) -> None:
+def test_a_full_check_never_blocks_the_gui_thread(qtbot: Any, session: Any) -> None:
     """A heartbeat timer on the GUI thread must never wait more than 100 ms, while a check runs
     on the worker (its engine made slow on purpose)."""
-    from tests.ui.conftest import scripted_engine
+    from tests.helpers.app_ui import scripted_engine
 
     slow = scripted_engine()
     original = slow.judge
@@ -114,8 +117,8 @@ def test_a_full_check_never_blocks_the_gui_thread(qtbot: Any, services: Any) -> 
         return original(*args, **kwargs)
 
     slow.judge = slow_judge  # type: ignore[method-assign]
-    services.engine_factory = lambda model, settings: slow
-    window = MainWindow(services)
+    session.engine_factory = lambda model, config: slow
+    window = MainWindow(session)
     qtbot.addWidget(window)
     window.show()
     beats: list[float] = []
@@ -130,9 +133,9 @@ def test_a_full_check_never_blocks_the_gui_thread(qtbot: Any, services: Any) -> 
     assert max(gaps) < 0.1, f"GUI thread blocked for {max(gaps) * 1000:.0f} ms"
 
 
-def test_cancel_stops_the_check_and_marks_the_run(qtbot: Any, services: Any) -> None:
+def test_cancel_stops_the_check_and_marks_the_run(qtbot: Any, session: Any) -> None:
     from app.core.errors import Cancelled
-    from tests.ui.conftest import scripted_engine
+    from tests.helpers.app_ui import scripted_engine
 
     engine = scripted_engine()
     original = engine.judge
@@ -144,8 +147,8 @@ def test_cancel_stops_the_check_and_marks_the_run(qtbot: Any, services: Any) -> 
         return original(request, cancel, on_text)
 
     engine.judge = waits_for_cancel  # type: ignore[method-assign]
-    services.engine_factory = lambda model, settings: engine
-    window = MainWindow(services)
+    session.engine_factory = lambda model, config: engine
+    window = MainWindow(session)
     qtbot.addWidget(window)
     page = window.check_page
     page.add_documents([DEMO])
@@ -158,17 +161,17 @@ def test_cancel_stops_the_check_and_marks_the_run(qtbot: Any, services: Any) -> 
     assert isinstance(failed.args[0], Cancelled)
     assert page.stage.text() == "Cancelled."
     assert page.start_button.isEnabled()
-    statuses = [row["status"] for row in services.store.runs()]
+    statuses = [row.status for row in session.store.runs()]
     assert statuses == ["failed"]
     _close_dialogs()
 
 
 def test_a_bad_document_is_a_dialog_and_the_others_are_checked(
-    qtbot: Any, services: Any, tmp_path: Path
+    qtbot: Any, session: Any, tmp_path: Path
 ) -> None:
     broken = tmp_path / "broken.pdf"
     broken.write_bytes(b"%PDF-1.4\n%%EOF\n")
-    window = MainWindow(services)
+    window = MainWindow(session)
     qtbot.addWidget(window)
     run_check(qtbot, window, [broken, DEMO], ["fin-promo"])
     dialogs = [w for w in window.findChildren(QMessageBox) if w.objectName() == "errorDialog"]
@@ -186,8 +189,8 @@ def _close_dialogs() -> None:
             widget.close()
 
 
-def test_checking_the_same_draft_again_carries_the_findings_over(qtbot: Any, services: Any) -> None:
-    window = MainWindow(services)
+def test_checking_the_same_draft_again_carries_the_findings_over(qtbot: Any, session: Any) -> None:
+    window = MainWindow(session)
     qtbot.addWidget(window)
     run_check(qtbot, window, [DEMO], ["fin-promo"])
     first = window.result_page.run_id
@@ -197,5 +200,5 @@ def test_checking_the_same_draft_again_carries_the_findings_over(qtbot: Any, ser
     result = window.result_page
     assert result.run_id != first
     assert "re-check — the model read 0 changed passage(s)" in result.banner.text()
-    assert all(f["carried_from"] == first for f in result.findings)
-    assert "carried over" in result.finding_list.topLevelItem(0).text(3)
+    assert all(f.carried_from == first for f in result.findings)
+    assert "carried over" in result.panel.finding_list.topLevelItem(0).text(3)

@@ -8,19 +8,19 @@ from typing import Any
 import pytest
 from PySide6.QtWidgets import QInputDialog
 
-from app.core.paths import user_policies_dir
-from app.core.settings import load_settings, settings_path
+from app.runtime.paths import user_policies_dir
+from app.runtime.settings import load_settings, settings_path
 from app.ui.policy_editor import PolicyLibraryDialog
 from app.ui.settings_dialog import SettingsDialog
-from tests.ui.conftest import screenshot
+from tests.helpers.app_ui import screenshot
 
 pytestmark = pytest.mark.timeout(300)
 
 
 def test_bundled_policies_are_read_only_and_a_copy_is_edited_linted_and_versioned(
-    qtbot: Any, services: Any, monkeypatch: pytest.MonkeyPatch
+    qtbot: Any, session: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    dialog = PolicyLibraryDialog(services)
+    dialog = PolicyLibraryDialog(session)
     qtbot.addWidget(dialog)
     dialog.show()
     assert dialog.policy_list.count() >= 6
@@ -51,8 +51,8 @@ def test_bundled_policies_are_read_only_and_a_copy_is_edited_linted_and_versione
     assert "Saved as version 1.1.1" in dialog.test_result.text()
 
 
-def test_run_a_policys_tests_from_the_editor(qtbot: Any, services: Any) -> None:
-    dialog = PolicyLibraryDialog(services)
+def test_run_a_policys_tests_from_the_editor(qtbot: Any, session: Any) -> None:
+    dialog = PolicyLibraryDialog(session)
     qtbot.addWidget(dialog)
     fin_promo = next(
         row for row in range(dialog.policy_list.count())
@@ -64,8 +64,8 @@ def test_run_a_policys_tests_from_the_editor(qtbot: Any, services: Any) -> None:
     assert dialog.test_result.text().startswith("21 cases: F1 ")
 
 
-def test_settings_are_typed_versioned_and_saved(qtbot: Any, services: Any) -> None:
-    dialog = SettingsDialog(services)
+def test_settings_are_typed_versioned_and_saved(qtbot: Any, session: Any) -> None:
+    dialog = SettingsDialog(session)
     qtbot.addWidget(dialog)
     dialog.show()
     assert dialog.gpu_layers.text() == "Automatic (as many as fit)"
@@ -77,7 +77,7 @@ def test_settings_are_typed_versioned_and_saved(qtbot: Any, services: Any) -> No
     stored = json.loads(settings_path().read_text(encoding="utf-8"))
     assert stored["version"] == 1 and stored["default_effort"] == "high"
     assert stored["threads"] == 6 and stored["limits"]["max_pages"] == 800
-    assert load_settings() == services.settings
+    assert load_settings() == session.settings
 
 
 def test_a_settings_file_from_a_newer_app_is_refused_clearly() -> None:
@@ -93,12 +93,12 @@ def test_a_settings_file_from_a_newer_app_is_refused_clearly() -> None:
 
 
 def test_an_on_prem_server_is_a_setting_and_its_key_goes_to_the_keyring(
-    qtbot: Any, services: Any, memory_keyring: Any
+    qtbot: Any, session: Any, memory_keyring: Any
 ) -> None:
-    from app.secrets import SERVER_KEY
+    from app.runtime.secrets import SERVER_KEY
 
-    services.session_model = ""
-    dialog = SettingsDialog(services)
+    session.session_model = ""
+    dialog = SettingsDialog(session)
     qtbot.addWidget(dialog)
     dialog.server_url.setText("http://gpu-box.internal:8000")
     dialog.save()  # no model name: refused with a dialog, nothing saved
@@ -110,9 +110,9 @@ def test_an_on_prem_server_is_a_setting_and_its_key_goes_to_the_keyring(
     assert stored["server_url"] == "http://gpu-box.internal:8000"
     assert "s3cret-key" not in settings_path().read_text(encoding="utf-8")
     assert memory_keyring.secrets[("safeguard-desk", SERVER_KEY)] == "s3cret-key"
-    assert services.model().name == "gpt-oss-safeguard-120b" and services.has_model()
-    from app.ui.services import default_engine_factory
+    assert session.model().name == "gpt-oss-safeguard-120b" and session.has_model()
+    from app.ui.session import default_engine_factory
 
-    services.engine_factory = default_engine_factory  # the fixture's is scripted
-    engine = services.engine()  # the server engine; nothing is sent until a check runs
+    session.engine_factory = default_engine_factory  # the fixture's is scripted
+    engine = session.engine()  # the server engine; nothing is sent until a check runs
     assert engine.info.engine == "openai-compatible server http://gpu-box.internal:8000/v1"

@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 
 from app.ui.main_window import MainWindow
-from app.ui.services import Services
-from tests.test_offline import guard_everything
-from tests.ui.conftest import screenshot
+from app.ui.session import Session
+from tests.helpers.app_ui import screenshot
+from tests.helpers.network import guard_everything
 
 pytestmark = [pytest.mark.llama, pytest.mark.timeout(600)]
 
@@ -21,9 +21,9 @@ def test_demo_on_the_real_engine_offline(
     qtbot: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     attempts = guard_everything(tmp_path, monkeypatch)
-    services = Services()
+    session = Session()
     try:
-        window = MainWindow(services)
+        window = MainWindow(session)
         qtbot.addWidget(window)
         window.show()
         assert window.stack.currentWidget() is window.welcome  # nothing installed here
@@ -46,4 +46,4 @@ def test_demo_on_the_real_engine_offline(
         assert result.export(pdf) and pdf.read_bytes().startswith(b"%PDF")
         assert not attempts.exists(), attempts.read_text(encoding="utf-8")
     finally:
-        services.close()
+        session.close()

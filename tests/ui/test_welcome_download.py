@@ -12,13 +12,13 @@ import pytest
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 
-from app.core.paths import models_dir
 from app.models.catalogue import DEFAULT_MODEL
 from app.models.installed import load_installed
+from app.runtime.paths import models_dir
 from app.ui.main_window import MainWindow
+from tests.helpers.app_ui import DEMO
 from tests.helpers.fake_hub import FakeHub, HostedFile
-from tests.models.test_download import small_gguf
-from tests.ui.conftest import DEMO
+from tests.helpers.gguf import small_gguf
 
 pytestmark = pytest.mark.timeout(300)
 
@@ -38,10 +38,10 @@ def hub(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeHub]:
     fake.stop()
 
 
-def downloading(qtbot: Any, services: Any) -> MainWindow:
+def downloading(qtbot: Any, session: Any) -> MainWindow:
     """The first-run window, its download started and some way along."""
-    services.session_model = ""
-    window = MainWindow(services)
+    session.session_model = ""
+    window = MainWindow(session)
     qtbot.addWidget(window)
     window.show()
     window.welcome.download_button.click()
@@ -49,8 +49,8 @@ def downloading(qtbot: Any, services: Any) -> MainWindow:
     return window
 
 
-def test_download_pause_resume_and_finish(qtbot: Any, services: Any, hub: FakeHub) -> None:
-    window = downloading(qtbot, services)
+def test_download_pause_resume_and_finish(qtbot: Any, session: Any, hub: FakeHub) -> None:
+    window = downloading(qtbot, session)
     welcome = window.welcome
     assert welcome.pause_button.isVisible() and welcome.cancel_button.isVisible()
     welcome.pause_download()
@@ -66,16 +66,16 @@ def test_download_pause_resume_and_finish(qtbot: Any, services: Any, hub: FakeHu
     assert not partial.exists() and installed.size > kept  # the whole file, verified
 
 
-def test_cancel_deletes_the_partial_download(qtbot: Any, services: Any, hub: FakeHub) -> None:
-    welcome = downloading(qtbot, services).welcome
+def test_cancel_deletes_the_partial_download(qtbot: Any, session: Any, hub: FakeHub) -> None:
+    welcome = downloading(qtbot, session).welcome
     welcome.cancel_download()
     qtbot.waitUntil(lambda: "cancelled" in welcome.status.text(), timeout=10_000)
     assert not (models_dir() / DEFAULT_MODEL / "tiny.gguf.part").exists()
     assert welcome.download_button.isEnabled()
 
 
-def test_documents_dropped_on_the_check_page_are_added(qtbot: Any, services: Any) -> None:
-    window = MainWindow(services)
+def test_documents_dropped_on_the_check_page_are_added(qtbot: Any, session: Any) -> None:
+    window = MainWindow(session)
     qtbot.addWidget(window)
     page = window.check_page
     mime = QMimeData()

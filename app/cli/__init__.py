@@ -1,0 +1,74 @@
+"""The ``safeguard-desk`` command line: parse arguments, build typed requests, call services,
+print. One module per command group (``check``, ``policy``, ``model``, ``review``, ``bench``);
+each registers its parsers with ``set_defaults(handler=...)``; ``output`` does all printing.
+
+Exit codes (DESIGN.md): 0 compliant, 1 violations or items needing review, 2 bad input or usage,
+3 no usable model. Errors are one line on stderr; tracebacks go to the log file only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Callable
+
+from app.cli import bench, check, model, output, policy, review
+from app.core.errors import SafeguardError, UsageError, exit_code, user_text
+from app.runtime.logs import setup_logging
+
+log = logging.getLogger(__name__)
+Handler = Callable[[argparse.Namespace], int]
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("safeguard-desk")
+    except PackageNotFoundError:  # a plain checkout on sys.path
+        return "(not installed)"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="safeguard-desk",
+        description="Check documents against policies with a local reasoning model.",
+    )
+    parser.add_argument("--version", action="version", version=f"safeguard-desk {_version()}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for group in (check, policy, model, review, bench):
+        group.add_parsers(commands)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one command; ``argv`` without the program name (default: ``sys.argv[1:]``)."""
+    log_file = setup_logging()
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exit_:  # argparse already printed a usage line
+        return 0 if exit_.code in (0, None) else 2
+    handler: Handler | None = getattr(args, "handler", None)
+    try:
+        if handler is None:  # a command group without its action, e.g. "safeguard-desk model"
+            raise UsageError(
+                f"'{args.command}' needs an action; see safeguard-desk {args.command} -h"
+                if args.command
+                else "give a command; see safeguard-desk -h"
+            )
+        return handler(args)
+    except BrokenPipeError:  # the reader went away (`| head`): stop quietly, as shell tools do
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
+    except (SafeguardError, KeyboardInterrupt) as error:
+        log.info("command failed: %s", error, exc_info=True)
+        output.error(error)
+        return exit_code(error)
+    except Exception as error:  # a bug: the user gets one line, the log gets the traceback
+        log.exception("internal error")
+        where = f" ({log_file})" if log_file else ""
+        output.error(f"{user_text(error)}{where}")
+        return exit_code(error)

@@ -1,0 +1,345 @@
+"""``check``, ``extract`` and ``demo``: arguments in, a typed check request out; the check itself
+is ``app.services.checking``. Heavy libraries (pypdf, llama.cpp) load only when a file is read
+or a model is used."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from app.cli import options, output
+from app.core.engine import Engine
+from app.core.errors import InputError, UsageError
+from app.core.policy import Policy
+from app.core.progress import ProgressEvent
+from app.core.types import POLICY_MODES
+
+if TYPE_CHECKING:  # the services load pypdf, python-docx, keyring: only when a command runs
+    from app.services.batch import Batch
+    from app.services.checking import CheckRequest, FileOutcome
+    from app.services.engines import ModelChoice
+    from app.store.repository import Store
+
+
+def add_parsers(commands: options.SubParsers) -> None:
+    check = commands.add_parser("check", help="check documents against policies")
+    check.add_argument("files", nargs="*", type=Path, metavar="FILE")
+    check.add_argument(
+        "--policy",
+        action="append",
+        metavar="ID|PATH",
+        help="a bundled/user policy id or a policy.md path (repeatable)",
+    )
+    check.add_argument(
+        "--replay",
+        type=Path,
+        metavar="report.json",
+        help="re-run a report's check: same document, policies, model and settings",
+    )
+    options.add_model_options(check)
+    check.add_argument(
+        "--out",
+        type=Path,
+        metavar="report.json",
+        help="write the JSON report here (several files: one report each, "
+        "named report.<document>.json)",
+    )
+    check.add_argument("--password", help="password of encrypted PDFs")
+    options.add_limit_options(check)
+    check.add_argument(
+        "--policy-mode",
+        choices=POLICY_MODES,
+        default="separate",
+        help="one pass per policy (default), or all policies in one pass (fewer tokens)",
+    )
+    check.add_argument(
+        "--no-escalate",
+        action="store_true",
+        help="keep low-effort answers even when unsure (default: re-run them at high effort)",
+    )
+    check.add_argument(
+        "--triage-only",
+        action="store_true",
+        help="bulk screening: the policies' screens only, no model; every match needs review",
+    )
+    check.add_argument(
+        "--full",
+        action="store_true",
+        help="judge every passage again (default: keep findings of passages unchanged since "
+        "the last check of this file with the same policy, model and settings)",
+    )
+    check.add_argument("--pdf", type=Path, metavar="report.pdf", help="write the PDF audit report")
+    check.add_argument(
+        "--reasoning",
+        action="store_true",
+        help="add the model's reasoning to the PDF (auditor appendix)",
+    )
+    check.add_argument("--db", type=Path, metavar="PATH", help="the store (default: data dir)")
+    check.add_argument("--case", default="default", help="case to file the runs under")
+    check.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    check.set_defaults(handler=run_check)
+
+    extract = commands.add_parser("extract", help="show the passages the model will see")
+    extract.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    extract.add_argument("--password", help="password of encrypted PDFs")
+    options.add_limit_options(extract)
+    extract.add_argument("--json", action="store_true", help="print JSON")
+    extract.set_defaults(handler=run_extract)
+
+    demo = commands.add_parser("demo", help="a full check of a bundled sample")
+    options.add_model_options(demo)
+    demo.add_argument("--out", type=Path, default=Path("report.json"), metavar="report.json")
+    demo.add_argument("--pdf", type=Path, default=Path("report.pdf"), metavar="report.pdf")
+    demo.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    demo.set_defaults(handler=run_demo)
+
+
+@dataclass(frozen=True)
+class Outputs:
+    """Where a check's reports go and what is printed."""
+
+    out: Path | None = None
+    pdf: Path | None = None
+    reasoning: bool = False
+    quiet: bool = False
+    db: Path | None = None
+
+
+def run_extract(args: argparse.Namespace) -> int:
+    from app.ingest.isolated import read_isolated
+
+    worst = 0
+    documents = []
+    for path in args.files:
+        try:
+            documents.append(read_isolated(path, args.password, options.limits(args)))
+        except InputError as error:
+            output.error(error)
+            worst = 2
+    if args.json:
+        json.dump(
+            [d.to_json() | {"warnings": list(d.warnings)} for d in documents],
+            sys.stdout,
+            ensure_ascii=False,
+            indent=2,
+        )
+        sys.stdout.write("\n")
+    else:
+        for document in documents:
+            output.print_passages(document, sys.stdout)
+    return worst
+
+
+def run_check(args: argparse.Namespace) -> int:
+    from app.services.policies import library, resolve_policies
+
+    if args.replay:
+        if args.files or args.policy:
+            raise UsageError("--replay takes its files and policies from the report")
+        return _replay(args)
+    if not args.files or not args.policy:
+        raise UsageError("check needs FILE... and --policy ID|PATH (or --replay report.json)")
+    return _check(args, args.files, resolve_policies(library(), args.policy))
+
+
+def run_demo(args: argparse.Namespace) -> int:
+    from app.services.checking import CheckOptions, CheckRequest
+    from app.services.demo import DEMO_CASE, DEMO_POLICIES, demo_document
+    from app.services.policies import library, resolve_policies
+
+    policies = resolve_policies(library(), list(DEMO_POLICIES))
+    request = CheckRequest(
+        policies=tuple(policies), effort=args.effort, case=DEMO_CASE,
+        options=CheckOptions(recheck=False),
+    )  # fmt: skip
+    outputs = Outputs(out=args.out, pdf=args.pdf, quiet=args.quiet)
+    return _run([demo_document()], request, outputs, args, options.model_choice(args, demo=True))
+
+
+def _check(args: argparse.Namespace, files: list[Path], policies: list[Policy]) -> int:
+    from app.services.checking import CheckOptions, CheckRequest
+
+    request = CheckRequest(
+        policies=tuple(policies),
+        effort=args.effort,
+        password=args.password,
+        limits=options.limits(args),
+        case=args.case,
+        options=CheckOptions(
+            recheck=not args.full,
+            escalate=not args.no_escalate,
+            triage_only=args.triage_only,
+            policy_mode=args.policy_mode,
+        ),
+    )
+    outputs = Outputs(args.out, args.pdf, args.reasoning, args.quiet, args.db)
+    choice = options.model_choice(args, triage_only=args.triage_only)
+    return _run(files, request, outputs, args, choice)
+
+
+def _run(
+    files: list[Path],
+    request: CheckRequest,
+    outputs: Outputs,
+    args: argparse.Namespace,
+    choice: ModelChoice,
+) -> int:
+    from app.models.catalogue import SMOKE_NOTICE
+    from app.runtime.settings import load_settings
+    from app.services import engines
+    from app.services.checking import run_checks
+    from app.services.engines import choose_model
+    from app.services.stores import open_store
+
+    settings = load_settings()
+    config = options.engine_config(args, settings)
+    chosen = choose_model(choice, settings, config)
+    if chosen.note:
+        output.tell(chosen.note)
+    model = chosen.ref
+    request = replace(request, model_name=model.name, notice=SMOKE_NOTICE if model.smoke else "")
+    printer = output.ProgressPrinter(quiet=outputs.quiet)
+    loaded: list[Engine] = []  # loaded once, when the first readable file needs it
+
+    def engine_for_check() -> Engine:
+        if not loaded:
+            printer(ProgressEvent("loading model", 0, 0, model.name))
+            report = (lambda line: None) if outputs.quiet else output.to_stderr
+            loaded.append(engines.load_engine(model, config, report))
+        return loaded[0]
+
+    store = open_store(outputs.db)
+    if store.key_warning:
+        output.warn(store.key_warning)
+    for run_id in store.recovered:
+        output.note(f"run {run_id} was interrupted earlier and is marked incomplete")
+    try:
+        done = run_checks(
+            files, request, store, engine_for_check,
+            on_file=lambda outcome: _file_done(outcome, store, outputs, printer, request.notice),
+            on_batch=_batch_opened, progress=printer, summary_folder=outputs.out,
+        )  # fmt: skip
+    finally:
+        store.close()
+    worst = max(
+        [2 if o.error else (0 if o.checked and o.checked.result.verdict == "compliant" else 1)
+         for o in done.outcomes] or [0]
+    )  # fmt: skip
+    if done.batch:
+        output.print_batch(done.batch.id, done.summary, done.summary_file)
+        for row in done.summary:  # files done before a restart count too
+            worst = max(worst, 2 if row.run_id is None else int(row.verdict != "compliant"))
+    return worst
+
+
+def _batch_opened(batch: Batch) -> None:
+    if batch.resumed:
+        output.note(
+            f"resuming batch {batch.id}: {batch.done_before} of {len(batch.items)} files were "
+            "already done"
+        )
+
+
+def _file_done(
+    outcome: FileOutcome,
+    store: Store,
+    outputs: Outputs,
+    printer: output.ProgressPrinter,
+    notice: str,
+) -> None:
+    from app.report.json_report import write_json
+    from app.services.exports import export_pdf
+
+    if outcome.error is not None:
+        printer.done()
+        output.error(outcome.error)
+        return
+    assert outcome.checked is not None
+    checked = outcome.checked
+    document = checked.result.document
+    out = _report_path(outputs.out, document.path, outcome, ".json")
+    if out is not None:
+        printer(ProgressEvent("writing report", 0, 0, str(out)))
+        write_json(checked.report, out)
+    pdf = _report_path(outputs.pdf, document.path, outcome, ".pdf")
+    if pdf is not None:
+        printer(ProgressEvent("writing PDF report", 0, 0, str(pdf)))
+        export_pdf(store, checked.run_id, pdf, outputs.reasoning)
+    printer.done()
+    output.print_result(checked.result, sys.stdout, notice)
+    for warning in document.warnings:
+        print(f"  warning: {warning}")
+    print(f"  run: {checked.run_id} (review with 'safeguard-desk review list {checked.run_id}')")
+    for written in (out, pdf):
+        if written is not None:
+            print(f"  report: {written}")
+
+
+def _report_path(out: Path | None, path: Path, outcome: FileOutcome, suffix: str) -> Path | None:
+    from app.services.batch import report_name
+
+    if out is None:
+        return None
+    if outcome.in_batch:
+        return report_name(out, path, suffix)
+    if outcome.total == 1:
+        return out
+    return out.with_name(f"{out.stem}.{path.stem}{out.suffix or '.json'}")
+
+
+def _replay(args: argparse.Namespace) -> int:
+    """Re-run a recorded check; refuse with the reason when any input is not what was recorded."""
+    from app.ingest.isolated import read_isolated
+    from app.models.catalogue import resolve_model
+    from app.models.installed import file_sha256
+    from app.services.policies import library
+
+    try:
+        report = json.loads(args.replay.read_text(encoding="utf-8"))
+        recorded_doc, recorded_model = report["document"], report["model"]
+        settings = recorded_model["settings"]
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        raise InputError(f"not a Safeguard Desk report ({error})", path=args.replay) from None
+    path = Path(recorded_doc["path"])
+    document = read_isolated(path, args.password)
+    if document.sha256 != recorded_doc["sha256"]:
+        raise InputError(
+            f"cannot replay: the document changed (sha256 {document.sha256[:16]}…, "
+            f"recorded {recorded_doc['sha256'][:16]}…)",
+            path=path,
+        )
+    policies = []
+    lib = library()
+    for recorded in report["policies"]:
+        policy = lib.resolve(recorded["id"])
+        if policy.sha256 != recorded["sha256"]:
+            raise InputError(
+                f"cannot replay: policy '{policy.id}' changed (version {policy.version}"
+                f", sha256 {policy.sha256[:16]}…; recorded version "
+                f"{recorded['version']}, {recorded['sha256'][:16]}…)"
+            )
+        policies.append(policy)
+    model = resolve_model(args.model or recorded_model["name"])
+    if file_sha256(model.path) != recorded_model["file_sha256"]:
+        raise InputError(
+            f"cannot replay: the model file is not the one recorded "
+            f"(sha256 {recorded_model['file_sha256'][:16]}…)",
+            path=model.path,
+        )
+    # A replay repeats the whole check with the recorded settings: nothing carried over.
+    recorded = argparse.Namespace(
+        **vars(args)
+        | {
+            "model": args.model or model.name,
+            "full": True,
+            "effort": settings["effort"],
+            "n_ctx": settings["n_ctx"],
+            "seed": settings["seed"],
+            "temperature": settings["temperature"],
+        }
+    )
+    return _check(recorded, [path], policies)

@@ -1,0 +1,129 @@
+"""Options several commands share (the model and its engine, reading limits) and the typed
+objects they become. Defaults live in ``EngineConfig``/``ExtractionLimits``, not here: a flag
+left out means "as Settings say" (and Settings default to the engine config's defaults)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import replace
+from typing import TYPE_CHECKING, TypeAlias
+
+from app.cli import output
+from app.core.errors import InputError
+from app.core.limits import DEFAULT_LIMITS, ExtractionLimits
+from app.core.types import CHECK_EFFORTS
+
+if TYPE_CHECKING:  # the engine service loads the model catalogue: only when a command runs
+    from app.core.engine import Engine
+    from app.core.settings import Settings
+    from app.services.engines import EngineConfig, ModelChoice
+
+SubParsers: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
+
+
+def add_model_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--effort",
+        choices=CHECK_EFFORTS,
+        default="medium",
+        help="reasoning effort; auto: high where a policy's screens match, low elsewhere",
+    )
+    parser.add_argument(
+        "--model",
+        metavar="NAME|PATH",
+        help="catalogue name (gpt-oss-safeguard-20b, smoke-gemma3-270m) or a GGUF file "
+        "(default: the model in Settings, else gpt-oss-safeguard-20b)",
+    )
+    parser.add_argument("--n-ctx", type=int, metavar="N", help="context length in tokens")
+    parser.add_argument(
+        "--gpu-layers",
+        type=int,
+        metavar="N",
+        help="layers to offload to the GPU (-1: all; default: as many as fit)",
+    )
+    parser.add_argument("--threads", type=int, metavar="N", help="CPU threads (default: all)")
+    parser.add_argument(
+        "--server",
+        metavar="URL",
+        help="use an on-prem OpenAI-compatible server (vLLM, llama.cpp server, Ollama) instead "
+        "of a local model; its API key: 'model token --server'",
+    )
+    parser.add_argument(
+        "--server-model", metavar="NAME", help="the model name on that server (with --server)"
+    )
+    parser.add_argument("--seed", type=int)
+    parser.add_argument("--temperature", type=float)
+
+
+def engine_config(args: argparse.Namespace, settings: Settings) -> EngineConfig:
+    """Settings' engine defaults with each flag the user gave on top."""
+    from app.services.engines import EngineConfig
+
+    config = EngineConfig.from_settings(settings)
+    if args.model:
+        config = replace(config, server_url="")  # a local model was asked for by name
+    flags = {
+        "n_ctx": args.n_ctx,
+        "gpu_layers": args.gpu_layers,
+        "threads": args.threads,
+        "seed": args.seed,
+        "temperature": args.temperature,
+        "server_url": args.server,
+    }
+    return replace(config, **{k: v for k, v in flags.items() if v is not None})
+
+
+def model_choice(
+    args: argparse.Namespace, *, demo: bool = False, triage_only: bool = False
+) -> ModelChoice:
+    from app.services.engines import ModelChoice
+
+    return ModelChoice(
+        model=args.model, server_model=args.server_model or "", demo=demo, triage_only=triage_only
+    )
+
+
+def add_limit_options(parser: argparse.ArgumentParser) -> None:
+    defaults = DEFAULT_LIMITS
+    parser.add_argument(
+        "--max-file-mb", type=int, default=defaults.max_file_mb, help="largest file to read"
+    )
+    parser.add_argument(
+        "--max-pages", type=int, default=defaults.max_pages, help="most PDF pages to read"
+    )
+    parser.add_argument(
+        "--extract-timeout",
+        type=float,
+        default=defaults.timeout_s,
+        metavar="SECONDS",
+        help="stop reading a file after this long",
+    )
+
+
+def limits(args: argparse.Namespace) -> ExtractionLimits:
+    values = {
+        "max_file_mb": args.max_file_mb,
+        "max_pages": args.max_pages,
+        "extract_timeout": args.extract_timeout,
+    }
+    for name, value in values.items():
+        if value <= 0:
+            raise InputError(f"--{name.replace('_', '-')} must be more than 0")
+    return ExtractionLimits(
+        max_file_mb=args.max_file_mb, max_pages=args.max_pages, timeout_s=args.extract_timeout
+    )
+
+
+def load_engine_for(args: argparse.Namespace) -> Engine:
+    """The engine for ``policy test`` and ``eval``: the model chosen as for a check, loaded."""
+    from app.models.catalogue import SMOKE_NOTICE
+    from app.runtime.settings import load_settings
+    from app.services.engines import choose_model, load_engine
+
+    settings = load_settings()
+    config = engine_config(args, settings)
+    model = choose_model(model_choice(args), settings, config).ref
+    if model.smoke and not args.quiet:
+        print(SMOKE_NOTICE, file=sys.stderr)
+    return load_engine(model, config, (lambda line: None) if args.quiet else output.to_stderr)

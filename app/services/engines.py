@@ -1,0 +1,183 @@
+"""Which model a check uses and how its engine is loaded: the one place the CLI and the desktop
+app both go through. ``EngineConfig`` holds every engine default once; the fit estimate decides
+what the user left on auto. llama.cpp itself is imported only when an engine is loaded."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from app.core.engine import (
+    DEFAULT_SEED,
+    DEFAULT_TEMPERATURE,
+    Engine,
+    EngineInfo,
+    EngineResult,
+    JudgeRequest,
+    TokenCallback,
+)
+from app.core.errors import EngineError, ModelUnavailable, UsageError
+from app.core.progress import CancelToken
+from app.core.settings import Settings
+from app.models.catalogue import (
+    DEFAULT_MODEL,
+    SMOKE_MODEL,
+    ModelRef,
+    remote_model,
+    resolve_model,
+)
+from app.models.fit import ModelShape, detect_gpu, estimate
+from app.models.gguf_header import read_header
+from app.models.installed import file_sha256, list_installed
+
+Report = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class EngineConfig:
+    """How to run the model. Settings give the user's defaults; a command-line flag overrides
+    one field (``dataclasses.replace``)."""
+
+    n_ctx: int | None = None  # None: as large as fits
+    gpu_layers: int | None = None  # None: as many as fit (fit estimate); -1: all; N: N layers
+    threads: int = 0  # 0: every core
+    seed: int = DEFAULT_SEED
+    temperature: float = DEFAULT_TEMPERATURE
+    server_url: str = ""  # an on-prem OpenAI-compatible server instead of llama.cpp ("": local)
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> EngineConfig:
+        return cls(
+            n_ctx=settings.context_length or None,
+            gpu_layers=None if settings.gpu_layers == -1 else settings.gpu_layers,
+            threads=settings.threads,
+            server_url=settings.server_url,
+        )
+
+    @property
+    def thread_count(self) -> int:
+        return self.threads or os.cpu_count() or 1
+
+
+@dataclass(frozen=True)
+class ModelChoice:
+    """What the user asked for; ``choose_model`` turns it into a model."""
+
+    model: str | None = None  # a catalogue name, an installed name or a GGUF path
+    server_model: str = ""  # the model's name on the server (with a server URL)
+    demo: bool = False  # the demo: the real model when installed, else the smoke model
+    triage_only: bool = False  # screens only: no model at all
+
+
+class NoModel:
+    """The engine of a "triage only" check: screens decide, no model is loaded or asked."""
+
+    info = EngineInfo("triage only (no model)", "0" * 64, "none", 0, 0, 0.0)
+
+    def count_tokens(self, request: JudgeRequest) -> int:
+        return 0
+
+    def judge(
+        self, request: JudgeRequest, cancel: CancelToken, on_text: TokenCallback | None = None
+    ) -> EngineResult:
+        raise EngineError("triage only: there is no model to ask")
+
+
+NO_MODEL = ModelRef(NoModel.info.name, Path(), False, 0, None)
+
+
+@dataclass(frozen=True)
+class ChosenModel:
+    ref: ModelRef
+    note: str = ""  # said to the user, e.g. that the demo fell back to the smoke model
+
+
+def choose_model(choice: ModelChoice, settings: Settings, config: EngineConfig) -> ChosenModel:
+    """In order: triage only (no model); a server; the model asked for; for the demo the real
+    model else the smoke model; the model in Settings; the default model; any installed model.
+    Raises ModelUnavailable (exit 3) with the next step when there is none."""
+    if choice.triage_only:
+        return ChosenModel(NO_MODEL)
+    if config.server_url and choice.model is None:
+        name = choice.server_model or settings.server_model
+        if not name:
+            raise UsageError("--server needs --server-model NAME (the model's name there)")
+        return ChosenModel(remote_model(name))
+    if choice.model:
+        return ChosenModel(resolve_model(choice.model))
+    if choice.demo:
+        try:
+            return ChosenModel(resolve_model(DEFAULT_MODEL))
+        except ModelUnavailable:
+            return ChosenModel(
+                resolve_model(SMOKE_MODEL),
+                f"{DEFAULT_MODEL} is not installed; the demo uses the smoke-test model "
+                f"{SMOKE_MODEL}, whose verdicts are meaningless",
+            )
+    if settings.model:
+        return ChosenModel(resolve_model(settings.model))
+    try:
+        return ChosenModel(resolve_model(DEFAULT_MODEL))
+    except ModelUnavailable:
+        for item in list_installed():
+            return ChosenModel(resolve_model(item.name))
+        raise
+
+
+def load_engine(
+    model: ModelRef, config: EngineConfig, report: Report = lambda line: None
+) -> Engine:
+    """The engine for ``model``: the on-prem server's when the config names one, else llama.cpp
+    with the fit estimate's settings."""
+    if config.server_url:
+        return server_engine(config, model.name)
+    from app.inference.llama_engine import LlamaCppEngine
+
+    return LlamaCppEngine(llama_settings(model, config, report))
+
+
+def llama_settings(
+    model: ModelRef, config: EngineConfig, report: Report = lambda line: None
+) -> Any:
+    """The llama.cpp settings for this model on this machine (``LlamaSettings``)."""
+    from app.inference.llama_engine import LlamaSettings
+
+    # Checks never talk to the hub: everything they need is on disk.
+    os.environ["HF_HUB_OFFLINE"] = "1"
+    shape = ModelShape.from_gguf(read_header(model.path))
+    fit = estimate(
+        shape,
+        n_ctx=config.n_ctx,
+        default_ctx=model.n_ctx,
+        gpu=detect_gpu(),
+        n_gpu_layers=config.gpu_layers,
+    )
+    report(f"{model.name}: {fit.summary()}")
+    return LlamaSettings(
+        model_path=model.path,
+        name=model.name,
+        file_sha256=file_sha256(model.path),
+        n_ctx=fit.n_ctx,
+        n_gpu_layers=fit.n_gpu_layers,
+        n_threads=config.thread_count,
+        seed=config.seed,
+        temperature=config.temperature,
+        chat_format=model.chat_format,
+    )
+
+
+def server_engine(config: EngineConfig, model_name: str) -> Engine:
+    from app.inference.server_engine import ServerEngine, ServerSettings
+    from app.runtime.secrets import SERVER_KEY, get_secret
+
+    settings = ServerSettings(
+        config.server_url,
+        model_name,
+        api_key=get_secret(SERVER_KEY) or "",
+        seed=config.seed,
+        temperature=config.temperature,
+    )
+    return ServerEngine(replace(settings, n_ctx=config.n_ctx) if config.n_ctx else settings)
