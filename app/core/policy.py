@@ -248,7 +248,10 @@ def screen_items(line: str) -> list[tuple[str, bool]] | None:
         forms = dict.fromkeys([text, fold_literal(text)])  # one form when folding changes nothing
         bodies = [r"\s+".join(re.escape(w) for w in form.split()) for form in forms]
         body = bodies[0] if len(bodies) == 1 else "(?:" + "|".join(bodies) + ")"
-        items.append((r"\b" + body + r"\b", False))
+        # \b only works next to a word character: "#gifted" or "+ VAT" get lookarounds instead
+        head = r"\b" if re.match(r"\w", text) else r"(?<!\w)"
+        tail = r"\b" if re.search(r"\w$", text) else r"(?!\w)"
+        items.append((head + body + tail, False))
     return items
 
 
