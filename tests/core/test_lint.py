@@ -1,9 +1,9 @@
 from __future__ import annotations
 
-import pytest
-
 import os
 from pathlib import Path
+
+import pytest
 
 from app.core.errors import PolicyError
 from app.core.lint import VAGUE, lint_text, load_cases
