@@ -73,6 +73,15 @@ class Policy:
         return {"id": self.id, "version": self.version, "sha256": self.sha256}
 
 
+def read_policy_text(path: Path) -> str:
+    """The text of a policy file, read bounded (for the editor and ``policy lint``)."""
+    raw = read_regular_file(path, MAX_POLICY_BYTES, "policy file", PolicyError)
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise PolicyError("policy is not UTF-8 text", path=path) from None
+
+
 def load_policy(path: Path) -> Policy:
     """Read and parse a policy file (or a folder holding ``policy.md``). The read is bounded:
     a FIFO, a device or a file over ``MAX_POLICY_BYTES`` is refused before reading."""
