@@ -10,7 +10,13 @@ import pytest
 
 from app.core.errors import PolicyError
 from app.core.library import PolicyLibrary
-from app.core.policy import MAX_POLICY_BYTES, load_policy, new_from_template, parse_policy
+from app.core.policy import (
+    MAX_POLICY_BYTES,
+    load_policy,
+    new_from_template,
+    parse_policy,
+    read_policy_text,
+)
 from tests.helpers.policies import BUNDLED_DIR, policy_text
 
 
@@ -120,3 +126,13 @@ def test_front_matter_note_and_flags_are_parsed() -> None:
         False,
     )
     assert policy.section("HR-2").line == 16  # two front-matter lines more  # type: ignore[union-attr]
+
+
+@pytest.mark.timeout(30)
+def test_read_policy_text_is_bounded_too(tmp_path: Path) -> None:
+    fifo = tmp_path / "policy.md"
+    os.mkfifo(fifo)
+    with pytest.raises(PolicyError, match="FIFO"):
+        read_policy_text(fifo)
+    good = write(tmp_path, "good")
+    assert read_policy_text(good).startswith("---\nid: good")

@@ -3,15 +3,19 @@ disguises in the text while quoting the original words."""
 
 from __future__ import annotations
 
+import json
 import time
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
-from app.core.documents import Passage
+from app.core.documents import Document, Passage
 from app.core.errors import PolicyError
-from app.core.policy import parse_policy
+from app.core.pipeline import check_document
+from app.core.policy import Policy, parse_policy
 from app.core.screens import ScreenBudget, screen_hits
+from app.inference.scripted import Recording, ScriptedEngine
 from tests.helpers.policies import policy_text
 
 EVIL = "a" * 40 + "!"
@@ -92,3 +96,33 @@ def test_folding_catches_look_alike_letters_but_leaves_other_scripts_alone() -> 
     russian = "\u041c\u044b \u0433\u0430\u0440\u0430\u043d\u0442\u0438\u0440\u0443\u0435\u043c"
     assert [h.quote for h in screen_hits(policy, passages(look_alike))] == [look_alike[:3]]
     assert len(screen_hits(policy, passages(russian))) == 0  # "we guarantee", in Russian
+
+
+def _pathological_policy() -> Policy:
+    base = parse_policy(policy_text("Screen: guaranteed"))
+    hr1 = replace(base.sections[0], screens=(r"(a|aa)+$",))
+    return replace(base, sections=(hr1, base.sections[1]))
+
+
+def _document(*texts: str) -> Document:
+    return Document(Path("d.txt"), "f" * 64, "text/plain", 1, passages(*texts))
+
+
+@pytest.mark.timeout(60)
+def test_a_check_whose_screens_were_cut_short_reasons_at_high_effort_and_says_why() -> None:
+    engine = ScriptedEngine([Recording("", json.dumps({"verdict": "compliant", "findings": []}))])
+    result = check_document(
+        _document(EVIL, "Hello."), [_pathological_policy()], engine, effort="auto"
+    )
+    assert [r.effort for r in engine.requests] == ["high"]
+    (note,) = result.policy_results[0].escalations
+    assert note.startswith("screens cut short (screen /(a|aa)+$/ of house-rule HR-1 took over")
+
+
+@pytest.mark.timeout(60)
+def test_triage_only_cut_short_is_at_best_needs_review() -> None:
+    engine = ScriptedEngine([Recording("", "{}")])
+    result = check_document(_document(EVIL), [_pathological_policy()], engine, triage_only=True)
+    (policy_result,) = result.policy_results
+    assert policy_result.verdict == "needs_review" and not engine.requests
+    assert "screening was cut short" in policy_result.indeterminate
