@@ -70,7 +70,13 @@ class UnsupportedFormat(DocumentError):
 
 
 class PolicyError(InputError):
-    pass
+    """``line`` is the 1-based line of the policy file the problem is on (0: the whole file);
+    the editor and lint use it to point at the line."""
+
+    def __init__(self, message: str, *, path: Path | str | None = None, line: int = 0) -> None:
+        super().__init__(f"line {line}: {message}" if line else message, path=path)
+        self.detail = message
+        self.line = line
 
 
 class UsageError(InputError):

@@ -11,31 +11,74 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from app.core.bounded import read_regular_file
 from app.core.errors import PolicyError
-from app.core.policy import TOP_SECTIONS, Policy, parse_policy
+from app.core.patterns import ScreenPatternError, compile_screen
+from app.core.policy import TOP_SECTIONS, Policy, parse_policy, screen_items
 
-VAGUE = (
-    "generally",
-    "usually",
-    "may be",
-    "often",
-    "typically",
-    "normally",
-    "as appropriate",
-    "where appropriate",
-    "reasonable",
-    "and so on",
-    "etc.",
+# Vague words and why each one hurts. The gpt-oss-safeguard guide (OpenAI cookbook, "Writing
+# effective policy prompts") warns that words like "generally" or "usually" cause false positives
+# and confusion, and says to give ambiguous cases an escalation path instead; the others below
+# fail the same way: they leave the threshold to the model, so the same text gets different
+# labels from one run to the next.
+_HEDGE = (
+    "a hedge: the guide for gpt-oss-safeguard warns it causes false positives and confusion; "
+    "say exactly when the rule applies, and send unclear cases to needs_review"
 )
+VAGUE: dict[str, str] = {
+    "generally": _HEDGE,
+    "usually": _HEDGE,
+    "often": _HEDGE,
+    "typically": _HEDGE,
+    "normally": _HEDGE,
+    "may be": "leaves open whether the rule applies: say when it does and when it does not",
+    "appropriate": "who decides what is appropriate? name the condition, the threshold or the "
+    "required wording",
+    "as appropriate": "who decides what is appropriate? name the condition or the threshold",
+    "where appropriate": "who decides what is appropriate? name the condition or the threshold",
+    "where possible": "the model cannot know what was possible: state what is required and the "
+    "exact exceptions",
+    "if possible": "the model cannot know what was possible: state what is required and the "
+    "exact exceptions",
+    "where practicable": "the model cannot know what was practicable: state what is required "
+    "and the exact exceptions",
+    "as necessary": "necessary for what? state the condition that makes it required",
+    "if necessary": "necessary for what? state the condition that makes it required",
+    "where necessary": "necessary for what? state the condition that makes it required",
+    "as needed": "needed for what? state the condition that makes it required",
+    "relevant": "relevant to what? list the items, or the test that makes one count",
+    "reasonable": "the model has no yardstick for 'reasonable': give the threshold, or send "
+    "borderline cases to needs_review",
+    "reasonably": "the model has no yardstick for 'reasonably': give the threshold, or send "
+    "borderline cases to needs_review",
+    "significant": "name the amount, share or effect that counts as significant",
+    "significantly": "name the amount, share or effect that counts",
+    "substantial": "name the amount, share or effect that counts as substantial",
+    "adequate": "say what is enough: the content, the place or the size required",
+    "sufficient": "say what is enough: the content, the place or the size required",
+    "excessive": "say how much is too much",
+    "timely": "give the deadline",
+    "etc.": "an open list: the model must guess what else counts; list the items or state the "
+    "rule that covers them",
+    "and so on": "an open list: the model must guess what else counts; list the items or "
+    "state the rule that covers them",
+    "and the like": "an open list: the model must guess what else counts; list the items or "
+    "state the rule that covers them",
+}
+# A phrase that contains a shorter listed word is reported once, as the phrase.
+_VAGUE_ORDER = sorted(VAGUE, key=len, reverse=True)
 TOKENS_LOW, TOKENS_HIGH, TOKENS_MAX = 400, 600, 10_000
 MIN_EXAMPLES = 4
+MAX_CASES_BYTES = 16 * 1024 * 1024  # an exported data set of reviewed findings stays well under
 
 
 @dataclass(frozen=True)
 class LintIssue:
     level: str  # "error" | "warning"
     message: str
-    line: int = 0  # 1-based line in the policy file, 0 when not about one line
+    # 1-based line in the policy file: the line at fault, or for a problem of the whole file
+    # (length, a missing section) line 1, so every issue can be jumped to.
+    line: int = 1
 
     def __str__(self) -> str:
         where = f"line {self.line}: " if self.line else ""
@@ -49,13 +92,15 @@ def lint_text(
     path: Path | None = None,
     cases: list[dict[str, object]] | None = None,
 ) -> tuple[Policy | None, list[LintIssue]]:
+    screen_issues = _screen_issues(text)
     try:
-        policy = parse_policy(text, path=path)
+        policy = parse_policy(text, path=path, strict_screens=False)
     except PolicyError as error:
-        return None, [LintIssue("error", error.detail)]
+        return None, [LintIssue("error", error.detail, error.line or 1), *screen_issues]
     issues = [
         LintIssue("error" if "criteria" in w.lower() else "warning", w) for w in policy.warnings
     ]
+    issues += screen_issues
     tokens = count_tokens(text)
     if tokens > TOKENS_MAX:
         issues.append(
@@ -72,13 +117,14 @@ def lint_text(
             )
         )
     issues += _vague_words(text)
-    examples = _example_headings(policy.body)
+    examples, examples_line = _example_headings(text)
     if len(examples) < MIN_EXAMPLES:
         issues.append(
             LintIssue(
                 "warning",
                 f"{len(examples)} example(s); give at least "
                 f"{MIN_EXAMPLES}, violations and compliant ones",
+                examples_line,
             )
         )
     covered = {word for heading in examples for word in heading.split()}
@@ -87,18 +133,35 @@ def lint_text(
     for section in policy.sections:
         if section.id not in covered:
             issues.append(
-                LintIssue("warning", f"section {section.id} has no example and no test case")
+                LintIssue(
+                    "warning",
+                    f"section {section.id} has no example and no test case",
+                    section.line or 1,
+                )
             )
     return policy, issues
+
+
+def _screen_issues(text: str) -> list[LintIssue]:
+    """Every screen that does not compile or could hang a check, on its own line."""
+    issues = []
+    for number, line in enumerate(text.replace("\r\n", "\n").split("\n"), start=1):
+        for pattern, _written in screen_items(line) or []:
+            try:
+                compile_screen(pattern)
+            except ScreenPatternError as error:
+                issues.append(LintIssue("error", f"screen /{pattern}/ is refused: {error}", number))
+    return issues
 
 
 def load_cases(path: Path) -> list[dict[str, object]]:
     """A cases.jsonl file: {"text", "expected": violation|compliant|needs_review, "sections"}."""
     cases = []
+    raw = read_regular_file(path, MAX_CASES_BYTES, "test cases file", PolicyError)
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError as error:
-        raise PolicyError(f"cannot read test cases: {error.strerror}", path=path) from None
+        lines = raw.decode("utf-8-sig").splitlines()
+    except UnicodeDecodeError:
+        raise PolicyError("test cases file is not UTF-8 text", path=path) from None
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
@@ -116,31 +179,38 @@ def load_cases(path: Path) -> list[dict[str, object]]:
     return cases
 
 
+_VAGUE_RE = re.compile(
+    "|".join(rf"(?<![\w-]){re.escape(word)}(?![\w-])" for word in _VAGUE_ORDER), re.IGNORECASE
+)
+
+
 def _vague_words(text: str) -> list[LintIssue]:
+    """One warning per vague word or phrase, on its line, with why it hurts. The front matter
+    is not read by the model, so it is not checked."""
     issues = []
+    in_front_matter = text.startswith("---")
     for number, line in enumerate(text.splitlines(), start=1):
-        lowered = line.lower()
-        for word in VAGUE:
-            if re.search(rf"(?<![\w-]){re.escape(word)}(?![\w-])", lowered):
-                issues.append(
-                    LintIssue(
-                        "warning",
-                        f"vague wording '{word}': say exactly when the rule applies",
-                        number,
-                    )
-                )
+        if in_front_matter:
+            in_front_matter = number == 1 or line.strip() != "---"
+            continue
+        for match in _VAGUE_RE.finditer(line):
+            word = match.group(0).lower()
+            issues.append(LintIssue("warning", f"vague wording '{word}': {VAGUE[word]}", number))
     return issues
 
 
-def _example_headings(body: str) -> list[str]:
+def _example_headings(text: str) -> tuple[list[str], int]:
+    """The '## ...' headings under '# Examples', and the line of '# Examples' (1: none)."""
     headings: list[str] = []
     in_examples = False
-    for line in body.splitlines():
+    heading_line = 1
+    for number, line in enumerate(text.splitlines(), start=1):
         top = re.match(r"^#\s+(.+?)\s*$", line)
         if top:
             in_examples = top.group(1).strip().lower() == TOP_SECTIONS[3]
+            heading_line = number if in_examples else heading_line
             continue
         sub = re.match(r"^##\s+(.+?)\s*$", line)
         if in_examples and sub:
             headings.append(sub.group(1))
-    return headings
+    return headings, heading_line

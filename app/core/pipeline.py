@@ -27,13 +27,13 @@ from app.core.progress import CancelToken, Progress, ProgressEvent, no_progress
 from app.core.prompt import build_combined_request, build_request
 from app.core.recheck import PreviousCheck, split
 from app.core.results import CheckedFinding, CheckResult, PolicyResult, worst_verdict
-from app.core.screens import ScreenHit, screen_hits
+from app.core.screens import ScreenBudget, ScreenHits, screen_hits
 from app.core.triage import (
+    HIDDEN_SECTION,
     MANIPULATION_POLICY,
-    MANIPULATION_SECTION,
-    MANIPULATION_TITLE,
+    TRIAGE_TITLES,
     TriageHit,
-    manipulation_hits,
+    triage_hits,
 )
 from app.core.types import (
     CHECK_EFFORTS,
@@ -76,7 +76,7 @@ def check_document(
         raise UsageError(f"policy mode must be one of {', '.join(POLICY_MODES)}")
     cancel = cancel or CancelToken()
     triage_started = time.perf_counter()
-    flagged = tuple(_manipulation_finding(hit) for hit in manipulation_hits(document))
+    flagged = tuple(_triage_finding(hit) for hit in triage_hits(document))
     triage_s = time.perf_counter() - triage_started
     started = time.perf_counter()
     run = _Run(document, engine, effort, answer_budget, escalate, progress, cancel, on_text)
@@ -127,6 +127,7 @@ class _Run:
         self.document, self.engine, self.effort = document, engine, effort
         self.answer_budget, self.escalate = answer_budget, escalate
         self.progress, self.cancel, self.on_text = progress, cancel, on_text
+        self.budget = ScreenBudget()  # one screen-time budget for the whole check
 
     def policy(
         self, policy: Policy, previous: PreviousCheck | None, triage_only: bool
@@ -134,7 +135,7 @@ class _Run:
         passages, carried = (
             split(self.document, policy.id, previous) if previous else (self.document.passages, ())
         )
-        hits = screen_hits(policy, passages)
+        hits = screen_hits(policy, passages, self.budget)
         if triage_only:
             return _triage_only(policy, self.document, hits)
         if previous and not passages:  # nothing changed: the earlier answer stands
@@ -161,7 +162,11 @@ class _Run:
     def combined(self, policies: list[Policy]) -> list[PolicyResult]:
         """All policies in one pass; each policy then gets the findings that cite its sections."""
         self.progress(ProgressEvent("reasoning", 0, 1, ", ".join(p.id for p in policies)))
-        hits = [h for p in policies for h in screen_hits(p, self.document.passages)]
+        screened = [screen_hits(p, self.document.passages, self.budget) for p in policies]
+        hits = ScreenHits(
+            tuple(h for s in screened for h in s),
+            "; ".join(s.cut_short for s in screened if s.cut_short),
+        )
         used, every, escalations = self._reason(
             self.document.passages,
             hits,
@@ -186,7 +191,7 @@ class _Run:
     def _reason(
         self,
         passages: tuple[Passage, ...],
-        hits: list[ScreenHit],
+        hits: ScreenHits,
         request_for: _RequestMaker,
         label: str,
     ) -> tuple[list[EngineResult], list[EngineResult], list[str]]:
@@ -205,12 +210,17 @@ class _Run:
         used: list[EngineResult] = []
         every: list[EngineResult] = []
         escalations: list[str] = []
+        screened_ids = hits.passage_ids
+        if hits.cut_short and self.effort == "auto":
+            # unscreened passages might have matched: none of them is sent at low effort
+            screened_ids = {p.id for p in passages}
+            escalations.append(f"screens cut short ({hits.cut_short}): every part at high effort")
         for index, window in enumerate(windows, start=1):
             if len(windows) > 1:
                 self.progress(
                     ProgressEvent("reasoning", 0, 0, f"{label}, part {index} of {len(windows)}")
                 )
-            screened = {h.passage.id for h in hits} & {p.id for p in window}
+            screened = screened_ids & {p.id for p in window}
             level: Effort = (
                 self.effort if self.effort != "auto" else ("high" if screened else "low")
             )
@@ -271,7 +281,7 @@ def _merge(
     return found + tuple(kept)
 
 
-def _triage_only(policy: Policy, document: Document, hits: list[ScreenHit]) -> PolicyResult:
+def _triage_only(policy: Policy, document: Document, hits: ScreenHits) -> PolicyResult:
     """Bulk screening without the model: every screen match is a finding for a person."""
     findings = []
     seen: set[tuple[str, str]] = set()
@@ -293,28 +303,45 @@ def _triage_only(policy: Policy, document: Document, hits: list[ScreenHit]) -> P
         findings.append(
             CheckedFinding(policy.id, finding, dict(hit.passage.location), True, "", "triage")
         )
-    verdict: Verdict = "needs_review" if findings else "compliant"
+    verdict: Verdict = "needs_review" if findings or hits.cut_short else "compliant"
     note = (
         "triage only: screens, no model"
         if any(s.screens for s in policy.sections)
         else ("triage only, but this policy declares no screens: nothing was checked")
     )
+    if hits.cut_short:
+        note += f"; screening was cut short: {hits.cut_short}"
     return PolicyResult(policy, verdict, tuple(findings), "", "", note, (), passages_judged=0)
 
 
-def _manipulation_finding(hit: TriageHit) -> CheckedFinding:
+def _triage_finding(hit: TriageHit) -> CheckedFinding:
     """A triage finding: raised by code, so its quote is verified by construction."""
+    title = TRIAGE_TITLES[hit.section]
+    if hit.section == HIDDEN_SECTION:
+        severity, rationale, remediation = (
+            "medium",
+            f"{title} ({hit.reason.removeprefix('hidden in the original: ')}): a reader of the "
+            "document does not see this text, but the model reads it. A person must check it "
+            "whatever the model concluded.",
+            "Remove the hidden text or make it visible, or confirm it is harmless.",
+        )
+    else:
+        what = hit.reason or (
+            "the text addresses an automated reviewer or imitates chat control markers"
+        )
+        severity, rationale, remediation = (
+            "high",
+            f"{title}: {what}. A person must check this passage whatever the model concluded.",
+            "Remove the instruction or markup, or confirm it is harmless quoted material.",
+        )
     finding = Finding(
-        section=MANIPULATION_SECTION,
+        section=hit.section,
         passage=hit.passage.id,
         quote=hit.quote,
-        severity="high",
+        severity=severity,
         confidence=1.0,
-        rationale=(
-            f"{MANIPULATION_TITLE}: the text addresses an automated reviewer or imitates chat "
-            "control markers. A person must check this passage whatever the model concluded."
-        ),
-        remediation="Remove the instruction or markup, or confirm it is harmless quoted material.",
+        rationale=rationale,
+        remediation=remediation,
     )
     return CheckedFinding(
         MANIPULATION_POLICY, finding, dict(hit.passage.location), True, "", layer="triage"

@@ -30,7 +30,7 @@ from reportlab.platypus import (
 )
 
 from app.core.canonical import canonical_sha256
-from app.core.triage import MANIPULATION_POLICY, MANIPULATION_TITLE
+from app.core.triage import MANIPULATION_POLICY, TRIAGE_TITLES
 from app.report.fonts import BOLD, REGULAR, markup, register
 from app.runtime.files import atomic_write
 
@@ -242,7 +242,8 @@ def _findings(review: dict[str, Any], s: dict[str, ParagraphStyle]) -> list[Any]
         passage = passages.get(finding["passage"], {}).get("text", "(passage not found)")
         clause = clauses.get((finding["policy"], finding["section"]), finding["section"])
         if finding["policy"] == MANIPULATION_POLICY:  # raised by code, not by a policy
-            clause = f"## {finding['section']} {MANIPULATION_TITLE}\n(built-in triage screen)"
+            title = TRIAGE_TITLES.get(finding["section"], "")
+            clause = f"## {finding['section']} {title}\n(built-in triage screen)"
         passage_cell = Paragraph(
             _highlighted(unwrap(passage), finding["quote"] if finding["quote_verified"] else ""),
             s["cell"],

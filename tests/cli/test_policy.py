@@ -23,7 +23,7 @@ def test_lint_reports_errors_with_exit_1(tmp_path: Path) -> None:
     bad.write_text("---\nid: bad\ntitle: Bad\nversion: 1\n---\n# Instructions\nDecide.\n", "utf-8")
     result = run("policy", "lint", str(bad))
     assert result.returncode == 1
-    assert "error: no '# Criteria' section" in result.stdout
+    assert "error: line 1: no '# Criteria' section" in result.stdout
 
 
 @pytest.mark.llama
