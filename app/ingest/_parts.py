@@ -30,6 +30,12 @@ ZIP_ERRORS = (
     NotImplementedError,
 )
 Block = tuple[str, Location]
+# Why a part was not read, in the words the CLI, the app and the reports show.
+IMAGE = "image: text in images is not read"
+OBJECT = "embedded object: not read"
+CHART = "chart: not read"
+DIAGRAM = "diagram (SmartArt): not read"
+MEDIA = "audio or video: not read"
 _SENTENCE_END = re.compile(r"(?<=[.!?;:])\s+")
 
 

@@ -20,7 +20,7 @@ from app.core.documents import Coverage, Document, Unread, number_passages
 from app.core.errors import CorruptDocument, DocumentError, NoTextLayer
 from app.core.limits import DEFAULT_LIMITS, ExtractionLimits
 from app.ingest._common import PARSER_ERRORS, check_chars, reason
-from app.ingest._parts import Block, blocks_of, nested, under
+from app.ingest._parts import IMAGE, Block, blocks_of, nested, under
 from app.ingest.html import html_blocks
 from app.ingest.text import paragraphs
 
@@ -96,7 +96,7 @@ def mail_document(
         elif number > MAX_ATTACHMENTS:
             why = f"more than {MAX_ATTACHMENTS} attachments; not read"
         elif attachment.inline_image:
-            why = "image"
+            why = IMAGE
         if why:
             unread.append(Unread({"part": part}, why))
             continue

@@ -16,7 +16,7 @@ from app.core.documents import Coverage, Document, Location, Unread, number_pass
 from app.core.errors import NoTextLayer
 from app.core.limits import DEFAULT_LIMITS, ExtractionLimits
 from app.ingest._common import check_chars
-from app.ingest._parts import Block, blocks_of
+from app.ingest._parts import IMAGE, OBJECT, Block, blocks_of
 
 _DROP = ("script", "style", "noscript", "template", "nav", "head")
 _BLOCKS = {
@@ -82,12 +82,12 @@ def _embedded(soup: BeautifulSoup, skip_cid: bool) -> list[Unread]:
         name = str(image.get("alt", "")).strip() or (
             "inline data" if src.startswith("data:") else src.rsplit("/", 1)[-1][:80]
         )
-        unread.append(Unread({"part": f"image {number} ({name or 'no name'})"}, "image"))
+        unread.append(Unread({"part": f"image {number} ({name or 'no name'})"}, IMAGE))
     if len(images) > MAX_LISTED_IMAGES:
-        unread.append(Unread({"part": f"{len(images) - MAX_LISTED_IMAGES} more images"}, "images"))
+        unread.append(Unread({"part": f"{len(images) - MAX_LISTED_IMAGES} more images"}, IMAGE))
     for tag_name in _EMBEDDED:
         for number, tag in enumerate(soup.find_all(tag_name), start=1):
-            unread.append(Unread({"part": f"embedded {tag_name} {number}"}, "embedded object"))
+            unread.append(Unread({"part": f"embedded {tag_name} {number}"}, OBJECT))
             tag.decompose()
     return unread
 

@@ -16,7 +16,7 @@ from app.core.documents import Coverage, Document, Location, Unread, number_pass
 from app.core.errors import CorruptDocument, NoTextLayer
 from app.core.limits import DEFAULT_LIMITS, ExtractionLimits
 from app.ingest._common import PARSER_ERRORS, check_chars, reason
-from app.ingest._parts import ZIP_ERRORS, Block, blocks_of, zip_names
+from app.ingest._parts import IMAGE, OBJECT, ZIP_ERRORS, Block, blocks_of, zip_names
 
 MEDIA_TYPE = "application/vnd.oasis.opendocument.text"
 TEXT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
@@ -120,8 +120,8 @@ class _Reader:
                 comments.append(self.annotation(child))
             elif name in ((DRAW, "image"), (DRAW, "object"), (DRAW, "object-ole")):
                 self.images += 1
-                kind = "image" if name[1] == "image" else "object"
-                self.unread.append(Unread({"part": f"embedded {kind} {self.images}"}, kind))
+                kind, why = ("image", IMAGE) if name[1] == "image" else ("object", OBJECT)
+                self.unread.append(Unread({"part": f"embedded {kind} {self.images}"}, why))
             elif name in ((TEXT, "p"), (TEXT, "h")):
                 parts.append("\n" + self.inline(child, comments))  # in a frame, a cell, a list
             else:

@@ -13,7 +13,17 @@ from app.core.documents import Coverage, Document, Location, Unread, number_pass
 from app.core.errors import CorruptDocument, NoTextLayer
 from app.core.limits import DEFAULT_LIMITS, ExtractionLimits
 from app.ingest._common import PARSER_ERRORS, check_chars, reason
-from app.ingest._parts import ZIP_ERRORS, Block, blocks_of, zip_names
+from app.ingest._parts import (
+    CHART,
+    DIAGRAM,
+    IMAGE,
+    MEDIA,
+    OBJECT,
+    ZIP_ERRORS,
+    Block,
+    blocks_of,
+    zip_names,
+)
 
 _ERRORS: tuple[type[BaseException], ...] = (*PARSER_ERRORS, *ZIP_ERRORS, SyntaxError)
 MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
@@ -73,21 +83,21 @@ def _shape_texts(shapes: Any, slide: int, unread: list[Unread]) -> list[str]:
             continue
         if getattr(shape, "has_text_frame", False) and shape.has_text_frame:
             texts.append(shape.text_frame.text.strip())
-        what = _unread_kind(shape, kind, MSO_SHAPE_TYPE)
+        what, why = _unread_kind(shape, kind, MSO_SHAPE_TYPE)
         if what:
-            unread.append(Unread({"slide": slide, "part": f"{what} '{shape.name}'"}, what))
+            unread.append(Unread({"slide": slide, "part": f"{what} '{shape.name}'"}, why))
     return texts
 
 
-def _unread_kind(shape: Any, kind: Any, types: Any) -> str:
+def _unread_kind(shape: Any, kind: Any, types: Any) -> tuple[str, str]:
     if getattr(shape, "has_chart", False) and shape.has_chart:
-        return "chart"
+        return "chart", CHART
     if kind in (types.PICTURE, types.LINKED_PICTURE) or hasattr(shape, "image"):
-        return "image"
+        return "image", IMAGE
     if kind in (types.MEDIA,):
-        return "media"
+        return "media", MEDIA
     if kind in (types.EMBEDDED_OLE_OBJECT, types.LINKED_OLE_OBJECT):
-        return "embedded object"
+        return "embedded object", OBJECT
     if shape._element.tag.endswith("graphicFrame") and not getattr(shape, "has_table", False):
-        return "diagram"  # SmartArt and other graphic frames python-pptx cannot read
-    return ""
+        return "diagram", DIAGRAM  # SmartArt and other frames python-pptx cannot read
+    return "", ""

@@ -16,17 +16,17 @@ from app.core.documents import Coverage, Document, Location, Unread, number_pass
 from app.core.errors import CorruptDocument, NoTextLayer, TooLarge
 from app.core.limits import DEFAULT_LIMITS, ExtractionLimits
 from app.ingest._common import PARSER_ERRORS, reason
-from app.ingest._parts import ZIP_ERRORS, Block, blocks_of, zip_names
+from app.ingest._parts import CHART, IMAGE, OBJECT, ZIP_ERRORS, Block, blocks_of, zip_names
 
 _ERRORS: tuple[type[BaseException], ...] = (*PARSER_ERRORS, *ZIP_ERRORS, SyntaxError)
 MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _UNREAD_PARTS = (
-    (re.compile(r"xl/media/"), "image"),
-    (re.compile(r"xl/charts/chart\d*\.xml$"), "chart"),
-    (re.compile(r"xl/embeddings/"), "embedded object"),
-    (re.compile(r"xl/drawings/drawing\d*\.xml$"), "drawing (shapes and text boxes)"),
-    (re.compile(r"xl/comments\d*\.xml$"), "cell comments"),
-    (re.compile(r"xl/threadedComments/"), "threaded comments"),
+    (re.compile(r"xl/media/"), "image", IMAGE),
+    (re.compile(r"xl/charts/chart\d*\.xml$"), "chart", CHART),
+    (re.compile(r"xl/embeddings/"), "embedded object", OBJECT),
+    (re.compile(r"xl/drawings/drawing\d*\.xml$"), "drawing", "shapes and text boxes: not read"),
+    (re.compile(r"xl/comments\d*\.xml$"), "cell comments", "cell comments: not read"),
+    (re.compile(r"xl/threadedComments/"), "threaded comments", "threaded comments: not read"),
 )
 
 
@@ -60,9 +60,9 @@ def read_xlsx(
     except _ERRORS as error:
         raise CorruptDocument(f"not a readable XLSX file ({reason(error)})", path=path) from None
     unread = [
-        Unread({"part": f"{what} {name}"}, what)
+        Unread({"part": f"{what} {name}"}, why)
         for name in names
-        for pattern, what in _UNREAD_PARTS
+        for pattern, what, why in _UNREAD_PARTS
         if pattern.match(name) and not name.endswith("/")
     ]
     passages = number_passages(blocks)
