@@ -50,8 +50,8 @@ def user_message(passages: tuple[Passage, ...] | list[Passage]) -> str:
 
 
 ANNOTATIONS = (
-    "(After an id, \"changed:\" lists tracked changes — the passage shows the text with them "
-    "accepted — and \"not visible on the page:\" says the passage holds hidden, white or tiny "
+    '(After an id, "changed:" lists tracked changes — the passage shows the text with them '
+    'accepted — and "not visible on the page:" says the passage holds hidden, white or tiny '
     "text. Cite only the id.)"
 )
 
