@@ -8,8 +8,10 @@ the count) is an unread part of the coverage, never dropped. The .msg reader sha
 
 from __future__ import annotations
 
+import base64
 import email
 import email.policy
+import quopri
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -199,7 +201,14 @@ def _payload(part: Message) -> Callable[[], bytes]:
         if part.get_content_type() == "message/rfc822":
             inner = part.get_payload(0)
             assert isinstance(inner, Message)
-            return inner.as_bytes(policy=email.policy.default)
+            raw = inner.as_bytes(policy=email.policy.default)
+            # Some mailers encode an attached message (RFC 2046 forbids it): undo that.
+            encoding = str(part.get("Content-Transfer-Encoding", "")).strip().lower()
+            if encoding == "base64":
+                return base64.b64decode(raw)
+            if encoding == "quoted-printable":
+                return quopri.decodestring(raw)
+            return raw
         payload = part.get_payload(decode=True)
         return payload if isinstance(payload, bytes) else b""
 

@@ -4,6 +4,8 @@ class, subject, body, sender, recipients' display lines, transport headers, atta
 
 from __future__ import annotations
 
+import email
+import email.policy
 import struct
 from email.message import EmailMessage
 from pathlib import Path
@@ -29,6 +31,10 @@ def make_eml(
     if html is not None:
         message.add_alternative(html, subtype="html")
     for name, data in attachments:
+        if name.endswith(".eml"):  # an attached message travels as message/rfc822, unencoded
+            inner = email.message_from_bytes(data, policy=email.policy.default)
+            message.add_attachment(inner, filename=name)
+            continue
         maintype, subtype = _type(name)
         message.add_attachment(data, maintype=maintype, subtype=subtype, filename=name)
     path.write_bytes(message.as_bytes())

@@ -10,21 +10,7 @@ from docx.oxml.ns import qn
 from app.core.errors import CorruptDocument, NoTextLayer
 from app.ingest import read_document
 from tests.conftest import corpus_file
-
-
-def make_docx(path: Path) -> Path:
-    document = docx.Document()
-    document.add_paragraph("First clause: we guarantee returns.")  # paragraph 1
-    document.add_paragraph("")  # paragraph 2, empty: counted, not emitted
-    table = document.add_table(rows=2, cols=2)
-    table.cell(0, 0).text, table.cell(0, 1).text = "Fee", "Amount"
-    table.cell(1, 0).text, table.cell(1, 1).text = "Entry", "5%"
-    document.add_paragraph("Third paragraph after the table.")  # paragraph 3
-    section = document.sections[0]
-    section.header.paragraphs[0].text = "CONFIDENTIAL DRAFT"
-    section.footer.paragraphs[0].text = "Page footer text"
-    document.save(path)
-    return path
+from tests.helpers.officegen import make_docx
 
 
 def test_body_tables_headers_footers_in_order(tmp_path: Path) -> None:
@@ -68,7 +54,12 @@ def test_tracked_changes_read_as_accepted(tmp_path: Path) -> None:
     document.save(path)
     (passage,) = read_document(path).passages
     assert passage.text == "Fees are 2% a year."
-    assert passage.location == {"paragraph": 1, "insertions": 1, "deletions": 1}
+    assert passage.location == {
+        "paragraph": 1,
+        "insertions": 1,
+        "deletions": 1,
+        "changed": 'deleted "10%", inserted "2% a year."',
+    }
 
 
 def test_corpus_tracked_changes_are_marked_and_deleted_text_left_out() -> None:
@@ -77,6 +68,11 @@ def test_corpus_tracked_changes_are_marked_and_deleted_text_left_out() -> None:
     assert marked  # 36 changes by one author: the passages holding them say so
     unmarked = [p for p in passages if p not in marked]
     assert all(set(p.location) <= {"paragraph", "table", "row"} for p in unmarked)
+    # What changed is said (a change of whitespace only, as in P5 here, is counted, not quoted)
+    described = [p for p in marked if "changed" in p.location or p.location.get("deleted")]
+    assert len(described) >= len(marked) - 1
+    deleted = [p for p in passages if p.location.get("deleted")]
+    assert deleted and all(p.text.startswith("[deleted paragraph: ") for p in deleted)
 
 
 def test_corpus_footnotes_and_comments_are_passages() -> None:
@@ -111,7 +107,9 @@ def test_zip_that_is_not_a_word_document(tmp_path: Path) -> None:
     path = tmp_path / "sheet.docx"
     with zipfile.ZipFile(path, "w") as package:
         package.writestr("xl/workbook.xml", "<workbook/>")
-    with pytest.raises(CorruptDocument, match="not a Word document"):
+    with pytest.raises(
+        CorruptDocument, match=r"the content is a ZIP/Office file \(an Excel workbook"
+    ):
         read_document(path)
 
 
