@@ -91,15 +91,23 @@ def hidden_runs_docx(path: Path) -> Path:
     return path
 
 
-NUMBERING = """
-<w:abstractNum {ns} w:abstractNumId="90">
-  <w:lvl w:ilvl="0"><w:start w:val="3"/><w:numFmt w:val="decimal"/><w:lvlText w:val="%1."/></w:lvl>
-  <w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText w:val="%1.%2"/></w:lvl>
-  <w:lvl w:ilvl="2"><w:start w:val="1"/><w:numFmt w:val="lowerLetter"/><w:lvlText w:val="(%3)"/></w:lvl>
-  <w:lvl w:ilvl="3"><w:start w:val="1"/><w:numFmt w:val="upperRoman"/><w:lvlText w:val="%4)"/>
-    <w:suff w:val="space"/></w:lvl>
-</w:abstractNum>
-"""
+_LEVELS = (  # level, start, format, text
+    (0, 3, "decimal", "%1."),
+    (1, 1, "decimal", "%1.%2"),
+    (2, 1, "lowerLetter", "(%3)"),
+    (3, 1, "upperRoman", "%4)"),
+)
+NUMBERING = (
+    "<w:abstractNum {ns} w:abstractNumId='90'>"
+    + "".join(
+        f"<w:lvl w:ilvl='{lvl}'><w:start w:val='{start}'/><w:numFmt w:val='{fmt}'/>"
+        f"<w:lvlText w:val='{text}'/>"
+        + ("<w:suff w:val='space'/>" if lvl == 3 else "")
+        + "</w:lvl>"
+        for lvl, start, fmt, text in _LEVELS
+    )
+    + "</w:abstractNum>"
+)
 
 
 def numbered_docx(path: Path, items: list[tuple[int, str]], restart_at: int | None = None) -> Path:

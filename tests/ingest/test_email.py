@@ -16,10 +16,12 @@ from tests.helpers.mailgen import make_eml, make_msg
 from tests.helpers.officegen import docx_bytes
 from tests.helpers.pdfgen import write_pdf
 
+SPRING = "Spring terms: we guarantee 12% returns."
+
 
 def _spring_docx() -> bytes:
     document = docx.Document()
-    document.add_paragraph("Spring terms: we guarantee 12% returns.")
+    document.add_paragraph(SPRING)
     return docx_bytes(document)
 
 
@@ -45,9 +47,9 @@ def test_eml_headers_body_and_attachments(tmp_path: Path) -> None:
     assert got[1:] == [
         ("Please find the spring terms attached.", {"part": "body", "line": 1}),
         ("We guarantee returns.", {"part": "body", "line": 3}),
-        ("Spring terms: we guarantee 12% returns.", {"part": "attachment spring.docx", "paragraph": 1}),
+        (SPRING, {"part": "attachment spring.docx", "paragraph": 1}),
         ("Fees are 2% a year.", {"part": "attachment fees.pdf", "page": 1}),
-    ]  # fmt: skip
+    ]
     unread = {u.where["part"]: u.why for u in result.coverage.unread}
     assert set(unread) == {"attachment logo.png", "attachment archive.zip"}
     assert "image" in unread["attachment logo.png"]
@@ -128,8 +130,8 @@ def test_msg_reads_like_eml(tmp_path: Path) -> None:
     assert got[1:] == [
         ("Please find the spring terms attached.", {"part": "body", "line": 1}),
         ("We guarantee returns.", {"part": "body", "line": 3}),
-        ("Spring terms: we guarantee 12% returns.", {"part": "attachment spring.docx", "paragraph": 1}),
-    ]  # fmt: skip
+        (SPRING, {"part": "attachment spring.docx", "paragraph": 1}),
+    ]
     (unread,) = result.coverage.unread
     assert unread.where == {"part": "attachment notes.bin"}
 
