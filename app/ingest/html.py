@@ -10,7 +10,8 @@ import re
 from pathlib import Path
 from typing import Any
 
-from bs4 import BeautifulSoup, CData, Comment, NavigableString, Tag
+from bs4 import BeautifulSoup
+from bs4.element import CData, Comment, NavigableString, Tag
 
 from app.core.documents import Coverage, Document, Location, Unread, number_passages
 from app.core.errors import NoTextLayer
