@@ -30,7 +30,6 @@ from tests.helpers.officegen import (
 )
 
 
-
 def _seeds(folder: Path) -> dict[str, bytes]:
     document = docx.Document()
     paragraph = document.add_paragraph("Fees are ")
