@@ -66,7 +66,9 @@ def make_msg(
     body: str = "Please find the spring terms attached.\r\n\r\nWe guarantee returns.",
     attachments: Attachments = (),  # type: ignore[assignment]
     subject: str = "Spring offer",
+    rtf_body: bytes | None = None,
 ) -> Path:
+    """``rtf_body``: the message has only Outlook's compressed RTF body, no plain text."""
     writer = OleWriter()
     strings = {
         "001A": "IPM.Note",
@@ -80,6 +82,11 @@ def make_msg(
             f"Date: Tue, 03 Mar 2026 10:00:00 +0000\r\nSubject: {subject}\r\n\r\n"
         ),
     }
+    if rtf_body is not None:
+        import compressed_rtf  # type: ignore[import-untyped]  # comes with extract-msg
+
+        del strings["1000"]
+        writer.addEntry("__substg1.0_10090102", compressed_rtf.compress(rtf_body))
     for prop, text in strings.items():
         writer.addEntry(f"__substg1.0_{prop}001F", _utf16(text))
     top = struct.pack("<8sIIII8s", b"", 0, len(attachments), 0, len(attachments), b"")

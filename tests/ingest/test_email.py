@@ -158,3 +158,17 @@ def test_a_base64_encoded_attached_message_is_decoded(tmp_path: Path) -> None:
     path.write_bytes(message.as_bytes())
     texts = {p.text: p.location for p in read_document(path).passages}
     assert texts["Inner body text."] == {"part": "attachment fwd.eml > body", "line": 1}
+
+
+def test_msg_with_only_an_rtf_body(tmp_path: Path) -> None:
+    rtf = b"{\\rtf1\\ansi{\\fonttbl{\\f0 Arial;}}{\\pard Fees are 2%.\\par}"
+    rtf += b"{\\pard Returns vary.\\par}}"
+    passages = read_document(make_msg(tmp_path / "rtf.msg", rtf_body=rtf)).passages
+    body = [(p.text, p.location) for p in passages if p.location.get("part") == "body"]
+    assert body == [("Fees are 2%.\nReturns vary.", {"part": "body", "line": 1})]
+
+
+def test_same_named_attachments_are_told_apart(tmp_path: Path) -> None:
+    path = make_eml(tmp_path / "dup.eml", attachments=[("n.txt", b"first"), ("n.txt", b"second")])
+    parts = {p.text: p.location["part"] for p in read_document(path).passages}
+    assert parts["first"] == "attachment n.txt" and parts["second"] == "attachment n.txt (2)"

@@ -129,3 +129,12 @@ def test_long_blocks_are_cut_at_sentence_ends() -> None:
     pieces = split_long(text, 300)
     assert all(len(p) <= 300 for p in pieces) and " ".join(pieces) == text
     assert all(p.endswith(".") for p in pieces)
+
+
+def test_many_images_are_counted_not_listed_one_by_one(tmp_path: Path) -> None:
+    path = tmp_path / "gallery.html"
+    images = "".join(f"<img src='p{i}.png'>" for i in range(25))
+    path.write_text(f"<html><body><p>Gallery</p>{images}</body></html>", encoding="utf-8")
+    unread = read_document(path).coverage.unread
+    assert len(unread) == 21 and unread[-1].where == {"part": "5 more images"}
+    assert unread[0].where == {"part": "image 1 (p0.png)"}

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from app.core.errors import TooLarge, UnsupportedFormat
+from app.core.errors import PasswordRequired, TooLarge, UnsupportedFormat
 from app.ingest import legacy_doc, read_document
 from app.ingest.isolated import read_isolated
 from tests.helpers.officegen import make_docx
@@ -76,4 +76,16 @@ def test_without_libreoffice_the_message_names_the_program(
     writer.write(str(path))
     monkeypatch.setattr(legacy_doc, "soffice", lambda: None)
     with pytest.raises(UnsupportedFormat, match=r"old.doc: .*LibreOffice.*'soffice'"):
+        read_document(path)
+
+
+def test_an_encrypted_doc_asks_for_the_password_to_be_removed(tmp_path: Path) -> None:
+    from extract_msg.ole_writer import OleWriter
+
+    writer = OleWriter()
+    fib = b"\xec\xa5" + b"\0" * 8 + (0x0100).to_bytes(2, "little") + b"\0" * 1000  # fEncrypted
+    writer.addEntry("WordDocument", fib)
+    path = tmp_path / "locked.doc"
+    writer.write(str(path))
+    with pytest.raises(PasswordRequired, match="locked.doc: password-protected Word .doc"):
         read_document(path)
