@@ -41,6 +41,7 @@ from app.core.types import (
     CheckEffort,
     Effort,
     ModelVerdict,
+    Severity,
     Verdict,
 )
 from app.core.validation import validate
@@ -317,6 +318,7 @@ def _triage_only(policy: Policy, document: Document, hits: ScreenHits) -> Policy
 def _triage_finding(hit: TriageHit) -> CheckedFinding:
     """A triage finding: raised by code, so its quote is verified by construction."""
     title = TRIAGE_TITLES[hit.section]
+    severity: Severity
     if hit.section == HIDDEN_SECTION:
         severity, rationale, remediation = (
             "medium",

@@ -36,10 +36,36 @@ def developer_message(policy: Policy) -> str:
 
 def user_message(passages: tuple[Passage, ...] | list[Passage]) -> str:
     """Passages labelled with the ids the model must cite, one per line: line breaks inside a
-    passage are flattened so its text cannot pose as the start of another passage."""
+    passage are flattened so its text cannot pose as the start of another passage. A passage
+    with tracked changes or with text the page does not show says so in its label, e.g.
+    ``[P4 · changed: inserted "2%", deleted "10%"]``: the text is the accepted one, and the model
+    judges it knowing what changed."""
+    labels = [_label(p) for p in passages]
     lines = ["Content to review, one passage per line, each starting with its id in brackets:"]
-    lines.extend(f"[{p.id}] {' '.join(p.text.split())}" for p in passages)
+    if any(label != p.id for label, p in zip(labels, passages, strict=True)):
+        lines.append(ANNOTATIONS)
+    lines.extend(
+        f"[{label}] {' '.join(p.text.split())}" for label, p in zip(labels, passages, strict=True)
+    )
     return "\n".join(lines)
+
+
+ANNOTATIONS = (
+    '(After an id, "changed:" lists tracked changes — the passage shows the text with them '
+    'accepted — and "not visible on the page:" says the passage holds hidden, white or tiny '
+    "text. Cite only the id.)"
+)
+
+
+def _label(passage: Passage) -> str:
+    notes = []
+    for key, title in (("changed", "changed"), ("hidden", "not visible on the page")):
+        value = passage.location.get(key)
+        if isinstance(value, str) and value.strip():
+            # One line, and no brackets: document text must not close the label early.
+            flat = " ".join(value.split()).replace("[", "(").replace("]", ")")
+            notes.append(f"{title}: {flat}")
+    return " · ".join([passage.id, *notes])
 
 
 def build_request(policy: Policy, passages: tuple[Passage, ...], effort: Effort) -> JudgeRequest:

@@ -1,6 +1,7 @@
 """Footnotes, endnotes and comments of a DOCX. python-docx does not read them, yet they often
 carry the text a policy cares about (a disclaimer in a footnote, a reviewer's "we cannot promise
-this" in a comment). Each becomes a passage after the body, located by its number."""
+this" in a comment). Notes become passages after the body, located by their number; comments
+are placed by the body reader after the paragraph they are anchored on."""
 
 from __future__ import annotations
 
@@ -17,18 +18,13 @@ W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _NOT_CONTENT = {"separator", "continuationSeparator", "continuationNotice"}
 
 PartReader = Callable[[str], bytes]
-TextOf = Callable[[Any], str]
-Marks = Callable[[Any], dict[str, int]]
+TextOf = Callable[[Any], tuple[str, Location]]  # element -> (text, change/hidden keys)
 
 
-def note_blocks(read_part: PartReader, text_of: TextOf, marks: Marks) -> list[tuple[str, Location]]:
+def note_blocks(read_part: PartReader, text_of: TextOf) -> list[tuple[str, Location]]:
     blocks: list[tuple[str, Location]] = []
-    for part, tag, key in (
-        ("word/footnotes.xml", "footnote", "footnote"),
-        ("word/endnotes.xml", "endnote", "endnote"),
-        ("word/comments.xml", "comment", "comment"),
-    ):
-        root = _parse(read_part(part))
+    for part, tag in (("word/footnotes.xml", "footnote"), ("word/endnotes.xml", "endnote")):
+        root = parse_part(read_part(part))
         if root is None:
             continue
         number = 0
@@ -36,17 +32,31 @@ def note_blocks(read_part: PartReader, text_of: TextOf, marks: Marks) -> list[tu
             if note.get(f"{W}type") in _NOT_CONTENT:
                 continue
             number += 1
-            text = "\n".join(t for t in (text_of(p) for p in note.iter(f"{W}p")) if t.strip())
-            if not text.strip():
-                continue
-            if key == "comment":
-                author = note.get(f"{W}author") or "unknown"
-                text = f"Comment by {author}: {text}"
-            blocks.append((text, {key: number, **marks(note)}))
+            text, marks = text_of(note)
+            if text.strip():
+                blocks.append((text, {tag: number, **marks}))
     return blocks
 
 
-def _parse(data: bytes) -> Any:
+def comments(read_part: PartReader, text_of: TextOf) -> dict[str, tuple[int, str, Location]]:
+    """Comment id -> (its number in comments.xml order, 'Comment by AUTHOR: …', its keys)."""
+    found: dict[str, tuple[int, str, Location]] = {}
+    root = parse_part(read_part("word/comments.xml"))
+    if root is None:
+        return found
+    for number, note in enumerate(root.iterchildren(f"{W}comment"), start=1):
+        text, marks = text_of(note)
+        if text.strip():
+            author = note.get(f"{W}author") or "unknown"
+            found[note.get(f"{W}id", f"#{number}")] = (
+                number,
+                f"Comment by {author}: {text}",
+                marks,
+            )
+    return found
+
+
+def parse_part(data: bytes) -> Any:
     if not data:
         return None
     try:

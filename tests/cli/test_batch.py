@@ -24,7 +24,7 @@ def folder(tmp_path: Path) -> Path:
     (drafts / "sub" / "b.txt").write_text("Capital at risk.\n", encoding="utf-8")
     (drafts / "sub" / "a.md").write_text("Same name, other folder.\n", encoding="utf-8")
     (drafts / "broken.pdf").write_bytes(b"%PDF-1.4\n%%EOF\n")
-    (drafts / "notes.xlsx").write_bytes(b"not a supported type: skipped")
+    (drafts / "notes.xyz").write_bytes(b"not a supported type: skipped")
     return drafts
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.helpers.cli import assert_one_line_error, assert_valid_report, run
-from tests.helpers.docx import make_docx
+from tests.helpers.officegen import make_docx
 from tests.helpers.paths import ROOT, corpus_file
 from tests.helpers.pdfgen import write_pdf
 
@@ -112,7 +112,7 @@ def test_demo_writes_report_in_the_current_folder(tmp_path: Path) -> None:
         (lambda d: _write(d / "zip.pdf", b"PK\x03\x04rest"), ["zip.pdf", "not a valid PDF"]),
         (lambda d: _write(d / "blank.txt", b"\n\n"), ["blank.txt", "no text"]),
         (lambda d: d / "missing.txt", ["missing.txt", "not found"]),
-        (lambda d: _write(d / "sheet.xlsx", b"x"), ["sheet.xlsx", "unsupported"]),
+        (lambda d: _write(d / "sheet.xyz", b"x"), ["sheet.xyz", "unsupported"]),
     ],
 )
 def test_bad_files_exit_2_with_one_line(tmp_path: Path, make, words: list[str]) -> None:  # type: ignore[no-untyped-def]

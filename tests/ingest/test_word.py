@@ -9,7 +9,7 @@ from docx.oxml.ns import qn
 
 from app.core.errors import CorruptDocument, NoTextLayer
 from app.ingest import read_document
-from tests.helpers.docx import make_docx
+from tests.helpers.officegen import make_docx
 from tests.helpers.paths import corpus_file
 
 
@@ -54,7 +54,12 @@ def test_tracked_changes_read_as_accepted(tmp_path: Path) -> None:
     document.save(path)
     (passage,) = read_document(path).passages
     assert passage.text == "Fees are 2% a year."
-    assert passage.location == {"paragraph": 1, "insertions": 1, "deletions": 1}
+    assert passage.location == {
+        "paragraph": 1,
+        "insertions": 1,
+        "deletions": 1,
+        "changed": 'deleted "10%", inserted "2% a year."',
+    }
 
 
 def test_corpus_tracked_changes_are_marked_and_deleted_text_left_out() -> None:
@@ -63,6 +68,11 @@ def test_corpus_tracked_changes_are_marked_and_deleted_text_left_out() -> None:
     assert marked  # 36 changes by one author: the passages holding them say so
     unmarked = [p for p in passages if p not in marked]
     assert all(set(p.location) <= {"paragraph", "table", "row"} for p in unmarked)
+    # What changed is said (a change of whitespace only, as in P5 here, is counted, not quoted)
+    described = [p for p in marked if "changed" in p.location or p.location.get("deleted")]
+    assert len(described) >= len(marked) - 1
+    deleted = [p for p in passages if p.location.get("deleted")]
+    assert deleted and all(p.text.startswith("[deleted paragraph: ") for p in deleted)
 
 
 def test_corpus_footnotes_and_comments_are_passages() -> None:
@@ -97,7 +107,9 @@ def test_zip_that_is_not_a_word_document(tmp_path: Path) -> None:
     path = tmp_path / "sheet.docx"
     with zipfile.ZipFile(path, "w") as package:
         package.writestr("xl/workbook.xml", "<workbook/>")
-    with pytest.raises(CorruptDocument, match="not a Word document"):
+    with pytest.raises(
+        CorruptDocument, match=r"the content is a ZIP/Office file \(an Excel workbook"
+    ):
         read_document(path)
 
 

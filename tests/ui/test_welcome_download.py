@@ -79,10 +79,10 @@ def test_documents_dropped_on_the_check_page_are_added(qtbot: Any, session: Any)
     qtbot.addWidget(window)
     page = window.check_page
     mime = QMimeData()
-    mime.setUrls([QUrl.fromLocalFile(str(DEMO)), QUrl.fromLocalFile("/tmp/notes.xlsx")])
+    mime.setUrls([QUrl.fromLocalFile(str(DEMO)), QUrl.fromLocalFile("/tmp/notes.xyz")])
     drop = QDropEvent(
         QPointF(QPoint(10, 10)), Qt.DropAction.CopyAction, mime,
         Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
     )  # fmt: skip
     page.dropEvent(drop)
-    assert page.documents() == [DEMO]  # the spreadsheet is not a supported document
+    assert page.documents() == [DEMO]  # .xyz is not a supported document
