@@ -75,3 +75,4 @@ def smoke_engine(smoke_model_path: Path) -> Iterator[object]:
         )
     )
     yield engine
+    engine.close()

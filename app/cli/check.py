@@ -225,6 +225,8 @@ def _run(
         )  # fmt: skip
     finally:
         store.close()
+        for engine in loaded:
+            engine.close()
     worst = max(
         [2 if o.error else (0 if o.checked and o.checked.result.verdict == "compliant" else 1)
          for o in done.outcomes] or [0]

@@ -126,6 +126,7 @@ def run_test(args: argparse.Namespace) -> int:
     finally:
         printer.done()
         store.close()
+        engine.close()
     report = result.report
     if args.json:
         print(json.dumps(report.to_json() | {"flipped": result.flipped}, indent=2))
@@ -175,6 +176,7 @@ def run_eval(args: argparse.Namespace) -> int:
         )  # fmt: skip
     finally:
         printer.done()
+        engine.close()
     if not run.outcomes:
         raise UsageError("no labelled cases were selected")
     report = run.report(args.benchmark)

@@ -63,3 +63,9 @@ class Engine(Protocol):
         cancel: CancelToken,
         on_text: TokenCallback | None = None,
     ) -> EngineResult: ...
+
+    def close(self) -> None:
+        """Free what the engine holds (a llama.cpp context: memory, GPU). Called by whoever
+        loaded it, when the work is done; left to the garbage collector at interpreter exit,
+        llama-cpp-python prints a traceback."""
+        ...

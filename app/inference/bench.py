@@ -59,6 +59,19 @@ def run_bench(
 ) -> dict[str, Any]:
     budget = {name: BENCH_REASONING for name in ("low", "medium", "high")}
     engine = LlamaCppEngine(replace(settings, reasoning_tokens=budget, answer_tokens=BENCH_ANSWER))
+    try:
+        return _measure(engine, settings, policy, effort, second_policy)
+    finally:
+        engine.close()
+
+
+def _measure(
+    engine: LlamaCppEngine,
+    settings: LlamaSettings,
+    policy: Policy,
+    effort: Effort = "low",
+    second_policy: Policy | None = None,
+) -> dict[str, Any]:
     document = bench_document()
     cancel = CancelToken()
 

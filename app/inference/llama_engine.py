@@ -95,6 +95,10 @@ class LlamaCppEngine:
         s = self.settings
         return EngineInfo(s.name, s.file_sha256, "llama.cpp", s.n_ctx, s.seed, s.temperature)
 
+    def close(self) -> None:
+        with self._lock:
+            self._llama.close()
+
     # -- prompts -------------------------------------------------------------------------------
     def prompt_ids(self, request: JudgeRequest) -> list[int]:
         if self.harmony:

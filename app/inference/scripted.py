@@ -49,6 +49,9 @@ class ScriptedEngine:
     def info(self) -> EngineInfo:
         return EngineInfo("scripted", "0" * 64, "scripted", self._n_ctx, 0, 0.0)
 
+    def close(self) -> None:
+        pass  # nothing held
+
     def count_tokens(self, request: JudgeRequest) -> int:
         # A rough, deterministic count (about 4 characters a token) is all a replay needs.
         return (len(request.policy_text) + len(request.content)) // 4 + 16

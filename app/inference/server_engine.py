@@ -71,6 +71,9 @@ class ServerEngine:
             temperature=self.settings.temperature,
         )
 
+    def close(self) -> None:
+        pass  # one HTTP connection per request: nothing held between them
+
     def count_tokens(self, request: JudgeRequest) -> int:
         """With the o200k vocabulary (gpt-oss's own; an estimate for other models) plus room
         for the chat template's markers."""

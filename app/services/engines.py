@@ -80,6 +80,9 @@ class NoModel:
     def count_tokens(self, request: JudgeRequest) -> int:
         return 0
 
+    def close(self) -> None:
+        pass
+
     def judge(
         self, request: JudgeRequest, cancel: CancelToken, on_text: TokenCallback | None = None
     ) -> EngineResult:

@@ -39,6 +39,10 @@ class Session:
 
     def close(self) -> None:
         self.store.close()
+        with self._lock:
+            if self._engine is not None:
+                self._engine[1].close()
+                self._engine = None
 
     def open_store(self) -> Store:
         """A connection of its own for a worker thread (SQLite connections belong to one)."""
@@ -76,6 +80,8 @@ class Session:
         with self._lock:
             key = f"{model.path}|{model.name}|{self.settings.server_url}"
             if self._engine is None or self._engine[0] != key:
+                if self._engine is not None:
+                    self._engine[1].close()
                 self._engine = (key, self.engine_factory(model, self.engine_config()))
             return self._engine[1]
 
@@ -95,4 +101,6 @@ class Session:
         self.settings = settings
         if changed_model:
             with self._lock:
+                if self._engine is not None:
+                    self._engine[1].close()
                 self._engine = None  # reloaded with the new settings at the next check
