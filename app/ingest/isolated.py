@@ -84,6 +84,10 @@ def _wait(
         if kind == "page":
             done, total = payload
             progress(ProgressEvent("reading", done, total, f"{path.name}: page {done} of {total}"))
+        elif kind == "ocr":
+            done, total, page = payload
+            message = f"{path.name}: OCR of page {page} ({done} of {total} without text)"
+            progress(ProgressEvent("reading", done, total, message))
         elif kind == "done":
             document: Document = payload[0]
             return document
@@ -116,20 +120,25 @@ def _child_main(
     _die_with_parent()
     _limit_memory(limits.max_memory_mb)
     from app.ingest import read_document  # imported here: the parent need not load parsers
+    from app.ingest.pdf import ReadProgress
     from app.logs import setup_logging
 
     setup_logging()  # parser complaints go to the log file, not to the user's terminal
 
-    last = [0.0]
+    class Sender(ReadProgress):
+        last = 0.0
 
-    def on_page(done: int, total: int) -> None:
-        now = time.monotonic()
-        if now - last[0] > 0.1 or done == total:  # at most ~10 messages a second
-            last[0] = now
-            sender.send(("page", done, total))
+        def __call__(self, done: int, total: int) -> None:
+            now = time.monotonic()
+            if now - self.last > 0.1 or done == total:  # at most ~10 messages a second
+                self.last = now
+                sender.send(("page", done, total))
+
+        def ocr(self, done: int, total: int, page: int) -> None:
+            sender.send(("ocr", done, total, page))  # seconds apart: every one is sent
 
     try:
-        sender.send(("done", read_document(Path(path), password, limits, on_page)))
+        sender.send(("done", read_document(Path(path), password, limits, Sender())))
     except errors.SafeguardError as error:
         sender.send(("error", type(error).__name__, error.detail))
     except MemoryError:

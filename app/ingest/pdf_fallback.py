@@ -30,14 +30,22 @@ def page_texts(
     password: str,
     max_pages: int,
     on_page: Callable[[int], None] = lambda n: None,
+    pages: list[int] | None = None,
 ) -> list[str]:
-    """Text of each page (at most ``max_pages``). Raises one of ERRORS if the file is
-    unreadable; pages pdfminer cannot lay out come back empty."""
+    """Text of each page (at most ``max_pages``), or of the ``pages`` given (numbers from 1,
+    in page order). Text boxes are separated by a blank line: they are pdfminer's paragraphs,
+    and a box's last word must not run into the next box's first. Raises one of ERRORS if the
+    file is unreadable; pages pdfminer cannot lay out come back empty."""
     texts: list[str] = []
+    numbers = None if pages is None else {n - 1 for n in pages}
     for layout in extract_pages(
-        io.BytesIO(data), password=password, maxpages=max_pages, laparams=LAParams()
+        io.BytesIO(data),
+        password=password,
+        maxpages=0 if numbers is not None else max_pages,
+        page_numbers=numbers,
+        laparams=LAParams(),
     ):
         parts = [element.get_text() for element in layout if isinstance(element, LTTextContainer)]
-        texts.append("".join(parts))
+        texts.append("\n\n".join(part.strip("\n") for part in parts))
         on_page(len(texts))
     return texts
