@@ -28,6 +28,7 @@ _DIGITS = re.compile(r"\d+")
 _ROMAN = re.compile(r"[ivxlcdm]{1,7}")
 _NUMBERISH = re.compile(r"[#\W]*")  # a key left with no letters: a page or line number
 _MIN_PAGES = 3  # below this, "on half the pages" is not evidence of anything
+_SHORT = 60  # a running head is a title and a number, not a sentence
 
 
 @dataclass
@@ -156,7 +157,11 @@ class _RunningLines:
         # A chapter's running head with its page number ("INTRODUCTION 7") is on fewer pages,
         # but its number moves with the page: the same offset on at least three pages.
         offsets = self.offsets.get(key)
-        return offsets is not None and offsets.most_common(1)[0][1] >= _MIN_PAGES
+        return (
+            offsets is not None
+            and len(key) <= _SHORT
+            and offsets.most_common(1)[0][1] >= _MIN_PAGES
+        )
 
     def strip(self, page: Page) -> tuple[list[Para], list[tuple[str, str]]]:
         """The page's body paragraphs without running lines, and the running lines seen for the
