@@ -37,9 +37,7 @@ def text_page_pdf(lines: Iterable[str], font: str = "Helvetica", size: float = 1
     return out.getvalue()
 
 
-def scan_image(
-    pdf: bytes, dpi: int = 200, skew: float = 0.0, contrast: float = 1.0
-) -> Image.Image:
+def scan_image(pdf: bytes, dpi: int = 200, skew: float = 0.0, contrast: float = 1.0) -> Image.Image:
     """The first page of ``pdf`` as a greyscale 'scan': rendered at ``dpi``, rotated by
     ``skew`` degrees, its ink lightened towards the paper by ``contrast`` (1 = black ink)."""
     import pypdfium2 as pdfium

@@ -100,7 +100,9 @@ def test_a_new_paragraph_on_the_next_page_is_not_joined() -> None:
 
 def test_a_page_break_hyphen_is_undone_too() -> None:
     pages = [Page(1, lines=["Returns are guaran-"]), Page(2, lines=["teed by the bank."])]
-    assert page_blocks(pages) == [("Returns are guaranteed by the bank.", {"page": 1, "continues": 2})]
+    assert page_blocks(pages) == [
+        ("Returns are guaranteed by the bank.", {"page": 1, "continues": 2})
+    ]
 
 
 def test_long_passages_are_cut_at_sentence_ends() -> None:

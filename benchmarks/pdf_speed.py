@@ -1,0 +1,65 @@
+"""The reader's speed on the 352-page corpus book against bare pypdf, from one run; OCR
+seconds per page separately (the corpus' scans).
+
+    .venv/bin/python -m benchmarks.pdf_speed [--rounds 3]
+
+Bare pypdf: PdfReader and extract_text() on every page, nothing else. Ours: the whole
+`extract` path, read_isolated (the reader child process with its limits, pypdf, form values,
+hidden-text scan, layout signals, page clean-up, passages), as the CLI runs it. Each side is
+timed over the same rounds and the best round is compared.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+
+from pypdf import PdfReader
+
+from app.ingest.isolated import read_isolated
+
+CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "docs"
+BOOK = "pdfjs__freeculture.pdf"
+SCANS = ["ocrmypdf__linn.pdf", "ocrmypdf__c02-22.pdf", "ocrmypdf__rotated_skew.pdf"]
+
+
+def bare(path: Path) -> float:
+    started = time.perf_counter()
+    for page in PdfReader(path).pages:
+        page.extract_text()
+    return time.perf_counter() - started
+
+
+def ours(path: Path) -> float:
+    started = time.perf_counter()
+    read_isolated(path)
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--corpus", type=Path, default=CORPUS)
+    args = parser.parse_args()
+    book = args.corpus / BOOK
+    if not book.exists():
+        raise SystemExit(f"corpus book not found: {book}")
+    bare_s, ours_s = [], []
+    for _ in range(args.rounds):  # interleaved, so a busy moment hits both sides alike
+        bare_s.append(bare(book))
+        ours_s.append(ours(book))
+    pages = len(PdfReader(book).pages)
+    print(f"{BOOK}: {pages} pages, best of {args.rounds}")
+    print(f"  bare pypdf   {min(bare_s):6.2f} s")
+    print(f"  ours extract {min(ours_s):6.2f} s   ratio {min(ours_s) / min(bare_s):.2f}x")
+    for name in SCANS:
+        path = args.corpus / name
+        if path.exists():
+            seconds = ours(path)
+            document_pages = len(PdfReader(path).pages)
+            print(f"  OCR {name}: {seconds / document_pages:.1f} s/page (process start included)")
+
+
+if __name__ == "__main__":
+    main()
