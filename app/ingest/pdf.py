@@ -15,10 +15,17 @@ from typing import Any
 
 from pypdf import PdfReader
 
-from app.core.documents import Coverage, Document, Location, Unread, number_passages
+from app.core.documents import (
+    Coverage,
+    Document,
+    Location,
+    LocationValue,
+    Unread,
+    number_passages,
+)
 from app.core.errors import CorruptDocument, GarbledText, NoTextLayer, PasswordRequired, TooLarge
 from app.core.limits import DEFAULT_LIMITS, ExtractionLimits
-from app.ingest import ocr, pdf_fallback, pdf_forms, pdf_hidden, pdf_layout
+from app.ingest import ocr, pdf_fallback, pdf_forms, pdf_hidden, pdf_layout, pdf_parallel
 from app.ingest._common import check_chars, reason
 from app.ingest.pages import Page, page_blocks
 from app.ingest.pdf_objects import (
@@ -39,7 +46,10 @@ _OCR_SHARE_OF_TIMEOUT = 0.8  # OCR starts no page after this share of the readin
 
 class ReadProgress:
     """An ``on_page`` that also hears about OCR: ``self(done, total)`` for pages read from their
-    text layer, ``ocr(done, total, page)`` while pages are OCR'd (seconds each)."""
+    text layer, ``ocr(done, total, page)`` while pages are OCR'd (seconds each). ``parallel``:
+    this is the reader child process, where a forked helper may read half the pages."""
+
+    parallel = False
 
     def __call__(self, done: int, total: int) -> None:
         """A text page was read."""
@@ -55,6 +65,7 @@ class _Scan:
     text: str | None  # None: the page could not be read
     pixels: int = 0  # its largest image, in pixels
     extras: list[tuple[str, Location]] = field(default_factory=list)
+    layout: str = ""  # "glued" or "columns": a signal that pdfminer may read it better
 
 
 def read_pdf(
@@ -149,7 +160,6 @@ class _Reader:
                 path=self.path,
             )
         scans: list[_Scan] = []
-        layout: dict[int, str] = {}
         if reader is not None:
             if is_xfa_only(reader):
                 raise NoTextLayer(
@@ -158,13 +168,13 @@ class _Reader:
                     "and try again",
                     path=self.path,
                 )
-            seen_fields: set[str] = set()
-            for number in range(1, count + 1):
-                scans.append(self._scan_page(reader.pages[number - 1], number, seen_fields))
-                signal = self._layout_signal(reader.pages[number - 1], scans[-1].text)
-                if signal:
-                    layout[number] = signal
-                self.on_page(number, count)
+            parallel = isinstance(self.on_page, ReadProgress) and self.on_page.parallel
+            scans = _once_per_field(
+                pdf_parallel.scan_pages(
+                    count, lambda a, b: self._scan_range(reader, a, b), parallel
+                )
+            )
+        layout = {n: scan.layout for n, scan in enumerate(scans, start=1) if scan.layout}
         texts = [scan.text for scan in scans]
         if reader is None or None in texts or is_garbled("\n".join(filter(None, texts))):
             scans = self._with_pdfminer(scans)
@@ -174,17 +184,33 @@ class _Reader:
             self._relayout(scans, layout)
         return scans
 
-    def _scan_page(self, page: Any, number: int, seen_fields: set[str]) -> _Scan:
+    def _scan_range(self, reader: PdfReader, first: int, last: int) -> list[_Scan]:
+        """Pages ``first``..``last``. Only the range that starts at page 1 reports progress: a
+        forked helper writing to the same pipe would garble it."""
+        scans = []
+        for number in range(first, last + 1):
+            page = reader.pages[number - 1]
+            scan = self._scan_page(page, number)
+            scan.layout = self._layout_signal(page, scan.text)
+            scans.append(scan)
+            if first == 1:
+                self.on_page(number, len(reader.pages))
+        return scans
+
+    def _scan_page(self, page: Any, number: int) -> _Scan:
+        content = content_bytes(page)  # decoded once: pypdf keeps it for the extraction
+        pixels = image_pixels(page) or (1 if _INLINE_IMAGE.search(content) else 0)
+        runs: list[tuple[str, str]] = []
         try:
-            text: str | None = page.extract_text() or ""
+            if pdf_hidden.may_hide_text(content, pixels > 0):
+                text, runs = pdf_hidden.extract_with_hidden(page, pixels > 0)
+            else:
+                text = page.extract_text() or ""
         except PARSE_ERRORS:
             log.info("pypdf could not read page %d of %s", number, self.path, exc_info=True)
-            return _Scan(None)
-        content = content_bytes(page)
-        pixels = image_pixels(page) or (1 if _INLINE_IMAGE.search(content) else 0)
-        extras = pdf_forms.page_extras(page, number, seen_fields)
-        if text and pdf_hidden.may_hide_text(content, pixels > 0):
-            runs = pdf_hidden.hidden_runs(page, pixels > 0)
+            return _Scan(None, pixels)
+        extras = pdf_forms.page_extras(page, number)
+        if runs:
             text, runs = pdf_hidden.remove_runs(text, runs)
             hidden: list[tuple[str, Location]] = [
                 (run, {"page": number, "hidden": why}) for run, why in runs
@@ -312,6 +338,23 @@ class _Reader:
         if any(scan.pixels for scan in scans) and not self.unread:
             return NoTextLayer("no text found, OCR included", path=self.path)
         return NoTextLayer("contains no text", path=self.path)
+
+
+def _once_per_field(scans: list[_Scan]) -> list[_Scan]:
+    """A field's value once, where it first appears (a radio group has a widget per button,
+    a field may have widgets on several pages)."""
+    seen: set[LocationValue] = set()
+    for scan in scans:
+        kept = []
+        for text, location in scan.extras:
+            name = location.get("field")
+            if name is not None and name in seen:
+                continue
+            if name is not None:
+                seen.add(name)
+            kept.append((text, location))
+        scan.extras = kept
+    return scans
 
 
 def _no_text(scan: _Scan, why: str) -> str:

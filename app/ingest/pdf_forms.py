@@ -38,9 +38,9 @@ _MAX_DEPTH = 16  # parent chains are followed this far (a loop in a hostile file
 _MAX_TEXT = 20_000
 
 
-def page_extras(page: Any, number: int, seen: set[str]) -> list[tuple[str, Location]]:
-    """Passages for the page's filled fields and annotation texts, in the page's /Annots order.
-    ``seen`` holds field names already given (a radio group has one widget per button)."""
+def page_extras(page: Any, number: int) -> list[tuple[str, Location]]:
+    """Passages for the page's filled fields and annotation texts, in the page's /Annots order
+    (a field with several widgets comes once per widget: the caller keeps the first)."""
     try:
         annots = page.get("/Annots")
         annots = annots.get_object() if annots is not None else []
@@ -51,7 +51,7 @@ def page_extras(page: Any, number: int, seen: set[str]) -> list[tuple[str, Locat
     blocks: list[tuple[str, Location]] = []
     for annot in items:
         try:
-            block = _field(annot, number, seen) if _is_widget(annot) else _note(annot, number)
+            block = _field(annot, number) if _is_widget(annot) else _note(annot, number)
         except PARSER_ERRORS:
             log.info("skipped a damaged annotation on page %d", number, exc_info=True)
             continue
@@ -79,14 +79,13 @@ def _note(annot: Any, number: int) -> tuple[str, Location] | None:
     return text, {"page": number, "annotation": kind}
 
 
-def _field(widget: Any, number: int, seen: set[str]) -> tuple[str, Location] | None:
+def _field(widget: Any, number: int) -> tuple[str, Location] | None:
     chain = _chain(widget)
     name = ".".join(reversed([t for t in (_text(node.get("/T")) for node in chain) if t]))
     kind = _inherited(chain, "/FT")
     value = _value(_inherited(chain, "/V"), str(kind or ""))
-    if not value or not name or name in seen:
+    if not value or not name:
         return None
-    seen.add(name)
     label = _text(_inherited(chain, "/TU")) or name.rsplit(".", 1)[-1]
     return f"{label}: {value}", {"page": number, "field": name}
 

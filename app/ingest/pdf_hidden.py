@@ -8,14 +8,10 @@ walked operator by operator (the walk costs several times the plain extraction).
 
 from __future__ import annotations
 
-import logging
 import math
 import re
 from typing import Any
 
-from app.ingest._common import PARSER_ERRORS
-
-log = logging.getLogger(__name__)
 TINY_PT = 3.0  # printed size below this cannot be read on paper (fine print is 6 pt)
 _WHITE = 0.95
 _COLOUR_OPS = re.compile(rb"((?:[-+]?(?:\d+\.?\d*|\.\d+)\s+){1,4})(?:g|rg|k|sc|scn)\b")
@@ -49,17 +45,14 @@ def _is_white(values: list[bytes]) -> bool:
     return len(numbers) in (1, 3) and all(n >= _WHITE for n in numbers)
 
 
-def hidden_runs(page: Any, has_images: bool) -> list[tuple[str, str]]:
-    """The page's hidden text as (text, why) runs, in content order; why is 'white text',
-    'tiny text' or 'invisible text'."""
+def extract_with_hidden(page: Any, has_images: bool) -> tuple[str, list[tuple[str, str]]]:
+    """The page's text (as pypdf's extract_text gives it) and its hidden text as (text, why)
+    runs in content order, from one walk; why is 'white text', 'tiny text' or 'invisible
+    text'. Raises what extract_text raises."""
     state = _State(has_images)
-    try:
-        page.extract_text(visitor_operand_before=state.operator, visitor_text=state.text)
-    except PARSER_ERRORS:
-        log.info("could not look for hidden text", exc_info=True)
-        return []
+    text = page.extract_text(visitor_operand_before=state.operator, visitor_text=state.text)
     state.close()
-    return [(text, why) for text, why in state.runs if text.strip()]
+    return text or "", [(run, why) for run, why in state.runs if run.strip()]
 
 
 class _State:

@@ -12,13 +12,10 @@ from __future__ import annotations
 import itertools
 import re
 
-_NUMBER = rb"([-+]?(?:\d+\.?\d*|\.\d+))"
-# Where each text line starts: absolute (a b c d e f Tm) or relative to the last start (Td/TD).
-_POSITION = re.compile(
-    rb"(?:[-+]?(?:\d+\.?\d*|\.\d+)\s+){4}" + _NUMBER + rb"\s+" + _NUMBER + rb"\s+Tm\b"
-    rb"|" + _NUMBER + rb"\s+" + _NUMBER + rb"\s+T[dD]\b"
-    rb"|\bBT\b"
-)
+# The operators that move to a new text line: absolute (a b c d e f Tm) or relative to the last
+# line start (tx ty Td/TD); BT starts from the identity. Operands are read back from the bytes
+# just before the operator (a regex that matched the operands too backtracks badly).
+_OPERATOR = re.compile(rb"(?<![A-Za-z*'\"])(Tm|Td|TD|BT)(?![A-Za-z*'\"])")
 _MIN_ROWS = 8  # rows drawn across columns before the page counts as interleaved
 _GLUED_WORD = 25  # letters in a row with no space: longer than nearly every real word
 _GLUED_SHARE = 0.05
@@ -51,18 +48,17 @@ def interleaved_columns(content: bytes, width: float) -> bool:
 def _line_starts(content: bytes) -> list[tuple[float, float]]:
     starts: list[tuple[float, float]] = []
     x = y = 0.0
-    for match in _POSITION.finditer(content):
-        tm_x, tm_y, td_x, td_y = match.groups()
-        try:
-            if tm_x is not None:
-                x, y = float(tm_x), float(tm_y)
-            elif td_x is not None:
-                x, y = x + float(td_x), y + float(td_y)
-            else:  # BT: the text matrix starts again from the identity
-                x = y = 0.0
-                continue
-        except ValueError:
+    for match in _OPERATOR.finditer(content):
+        operator = match.group(1)
+        if operator == b"BT":
+            x = y = 0.0
             continue
+        operands = content[max(0, match.start() - 120) : match.start()].split()[-2:]
+        try:
+            dx, dy = float(operands[0]), float(operands[1])
+        except (ValueError, IndexError):
+            continue
+        x, y = (dx, dy) if operator == b"Tm" else (x + dx, y + dy)
         starts.append((x, y))
     return starts
 

@@ -47,7 +47,7 @@ def garbled_score(text: str) -> float:
     script switches between neighbouring letters (spaces and punctuation skipped, so a line
     that changes language between words scores low), and Latin-1 symbols or ``(cid:N)``
     placeholders among the visible characters."""
-    if len(text) > 4 * _SAMPLE:  # whole stretches, so neighbouring letters stay neighbours
+    if len(text) > _SAMPLE:  # whole stretches, so neighbouring letters stay neighbours
         step = len(text) // 8
         text = "".join(text[i : i + _SAMPLE // 8] for i in range(0, len(text), step))
     letters = [c for c in text if c.isalpha()]
