@@ -108,3 +108,13 @@ def test_corpus_scan_is_read_by_ocr() -> None:
     document = read_document(path)
     assert document.coverage.ocr == (1,)
     assert word_accuracy(truth, " ".join(p.text for p in document.passages)) > 0.85
+
+
+def test_monospaced_and_upside_down_scans_are_read(tmp_path: Path) -> None:
+    lines = [*pdfmake.KNOWN_TEXT, "The adviser must explain each charge before the client signs."]
+    image = pdfmake.scan_image(pdfmake.text_page_pdf(lines, font="Courier", size=11))
+    path = pdfmake.write_pages(tmp_path / "courier.pdf", [image, image.rotate(180)])
+    document = read_document(path)
+    for page in (1, 2):
+        read = " ".join(p.text for p in document.passages if p.location["page"] == page)
+        assert word_accuracy(" ".join(lines), read) > 0.95, (page, read)
