@@ -10,6 +10,7 @@ of the reference's words that come back in order.
 
 from __future__ import annotations
 
+import os
 import tempfile
 import time
 from pathlib import Path
@@ -47,16 +48,18 @@ def main() -> None:
         ocr.ocr_pages(data, None, [1], time.monotonic() + 600)  # loads the models once
         load = time.perf_counter() - started
         print(f"OCR engine: rapidocr, render {ocr.DPI} dpi; models loaded in {load:.1f} s")
-        print(f"{'page':34} {'word accuracy':>14} {'s/page':>8}")
-        total = 0.0
+        print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+        print(f"{'page':34} {'word accuracy':>14} {'s/page':>8} {'CPU s':>7}")
+        total = cpu = 0.0
         for number, (name, _, _) in enumerate(CASES, start=1):
-            started = time.perf_counter()
+            started, used = time.perf_counter(), time.process_time()
             result = ocr.ocr_pages(data, None, [number], time.monotonic() + 600)[number]
-            seconds = time.perf_counter() - started
-            total += seconds
+            seconds, used = time.perf_counter() - started, time.process_time() - used
+            total, cpu = total + seconds, cpu + used
             read = " ".join(" ".join(para.lines) for para in result.paras)
-            print(f"{name:34} {word_accuracy(reference, read):>13.1%} {seconds:>8.2f}")
-        print(f"{'mean':34} {'':>14} {total / len(CASES):>8.2f}")
+            accuracy = word_accuracy(reference, read)
+            print(f"{name:34} {accuracy:>13.1%} {seconds:>8.2f} {used:>7.2f}")
+        print(f"{'mean':34} {'':>14} {total / len(CASES):>8.2f} {cpu / len(CASES):>7.2f}")
 
 
 if __name__ == "__main__":

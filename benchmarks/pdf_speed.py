@@ -14,6 +14,7 @@ Each side is timed over the same rounds, interleaved, and the best round is comp
 from __future__ import annotations
 
 import argparse
+import os
 import time
 from pathlib import Path
 
@@ -57,7 +58,10 @@ def main() -> None:
         bare_s.append(bare(book))
         ours_s.append(ours(book))
     pages = len(PdfReader(book).pages)
-    print(f"{BOOK}: {pages} pages, best of {args.rounds}")
+    load = os.getloadavg()[0]
+    print(
+        f"{BOOK}: {pages} pages, best of {args.rounds}; load {load:.1f} on {os.cpu_count()} cores"
+    )
     print(f"  bare pypdf   {min(bare_s):6.2f} s")
     print(f"  ours extract {min(ours_s):6.2f} s   ratio {min(ours_s) / min(bare_s):.2f}x (OCR off)")
     with_ocr = read_isolated(book)
