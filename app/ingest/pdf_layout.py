@@ -18,16 +18,18 @@ import re
 _OPERATOR = re.compile(rb"(?<![A-Za-z*'\"])(Tm|Td|TD|BT)(?![A-Za-z*'\"])")
 _MIN_ROWS = 8  # rows drawn across columns before the page counts as interleaved
 _GLUED_WORD = 25  # letters in a row with no space: longer than nearly every real word
-_GLUED_SHARE = 0.05
+_GLUED_SHARE = 0.2  # of the letters
 
 
 def glued_words(text: str) -> bool:
-    """Many 'words' far longer than words are: the extractor lost the spaces between them."""
+    """Much of the text in 'words' far longer than words are: the extractor lost the spaces
+    between them. (A few long compounds, as German has, are a small share.)"""
     words = text.split()
-    if len(words) < 20:
+    letters = sum(len(word) for word in words)
+    if letters < 100:
         return False
-    long = sum(1 for word in words if len(word) >= _GLUED_WORD and word.isalpha())
-    return long / len(words) > _GLUED_SHARE
+    glued = sum(len(word) for word in words if len(word) >= _GLUED_WORD and word.isalpha())
+    return glued / letters > _GLUED_SHARE
 
 
 def interleaved_columns(content: bytes, width: float) -> bool:

@@ -155,3 +155,22 @@ def paged_pdf(path: Path, pages: list[list[str]], header: str = "", footer: str 
         canvas.showPage()
     canvas.save()
     return path
+
+
+def tightly_set_pdf(path: Path, words: list[str], gap: float = 0.8, size: float = 12) -> Path:
+    """Each word drawn on its own, ``gap`` points after the last and no space glyph between
+    (tightly justified type): pdfminer's default word margin runs such words together."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    canvas = Canvas(str(path), pagesize=A4)
+    canvas.setFont("Helvetica", size)
+    x, y = 72.0, HEIGHT - 90
+    for word in words:
+        width = stringWidth(word, "Helvetica", size)
+        if x + width > WIDTH - 72:
+            x, y = 72.0, y - size * 1.3
+        canvas.drawString(x, y, word)
+        x += width + gap
+    canvas.showPage()
+    canvas.save()
+    return path

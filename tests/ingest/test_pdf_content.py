@@ -79,3 +79,13 @@ def test_columns_drawn_row_by_row_are_read_column_by_column_with_a_warning(
 def test_a_page_in_one_column_gets_no_column_warning(tmp_path: Path) -> None:
     lines = [f"Line {n} of a single column of ordinary running prose." for n in range(40)]
     assert read_document(pdfmake.paged_pdf(tmp_path / "one.pdf", [lines])).warnings == ()
+
+
+def test_the_fallback_reader_keeps_spaces_between_tightly_set_words(tmp_path: Path) -> None:
+    from app.ingest import pdf_fallback
+
+    words = "This agreement sets out the terms on which the adviser acts for you".split() * 6
+    path = pdfmake.tightly_set_pdf(tmp_path / "tight.pdf", words)
+    (text,) = pdf_fallback.page_texts(path.read_bytes(), "", 10)
+    assert "This agreement sets out the terms" in " ".join(text.split())
+    assert "agreementsets" not in text
