@@ -18,7 +18,7 @@ import re
 _OPERATOR = re.compile(rb"(?<![A-Za-z*'\"])(Tm|Td|TD|BT)(?![A-Za-z*'\"])")
 _MIN_ROWS = 8  # rows drawn across columns before the page counts as interleaved
 _GLUED_WORD = 25  # letters in a row with no space: longer than nearly every real word
-_GLUED_SHARE = 0.2  # of the letters
+_GLUED_SHARE = 0.4  # of the letters: glued pages are far above, German far below
 
 
 def glued_words(text: str) -> bool:

@@ -84,7 +84,8 @@ def test_a_page_in_one_column_gets_no_column_warning(tmp_path: Path) -> None:
 def test_the_fallback_reader_keeps_spaces_between_tightly_set_words(tmp_path: Path) -> None:
     from app.ingest import pdf_fallback
 
-    words = "This agreement sets out the terms on which the adviser acts for you".split() * 6
+    sentence = "This agreement sets out the terms on which the adviser acts for you"
+    words = sentence.split() * 6
     path = pdfmake.tightly_set_pdf(tmp_path / "tight.pdf", words)
     (text,) = pdf_fallback.page_texts(path.read_bytes(), "", 10)
     assert "This agreement sets out the terms" in " ".join(text.split())
