@@ -25,7 +25,7 @@ from app.core.documents import (
 )
 from app.core.errors import CorruptDocument, GarbledText, NoTextLayer, PasswordRequired, TooLarge
 from app.core.limits import DEFAULT_LIMITS, ExtractionLimits
-from app.ingest import ocr, pdf_fallback, pdf_forms, pdf_hidden, pdf_layout, pdf_parallel
+from app.ingest import ocr, pdf_forms, pdf_hidden, pdf_layout, pdf_parallel
 from app.ingest._common import check_chars, reason
 from app.ingest.pages import Page, page_blocks
 from app.ingest.pdf_objects import (
@@ -230,6 +230,8 @@ class _Reader:
     def _with_pdfminer(self, scans: list[_Scan]) -> list[_Scan]:
         """Fill pages pypdf could not read (or the whole file) from pdfminer. Garbled pypdf
         text is replaced only where pdfminer's is readable."""
+        from app.ingest import pdf_fallback  # pdfminer loads only for the files that need it
+
         try:
             mined = pdf_fallback.page_texts(
                 self.data,
@@ -257,6 +259,8 @@ class _Reader:
     def _relayout(self, scans: list[_Scan], layout: dict[int, str]) -> None:
         """Read the pages a layout signal picked with pdfminer's layout analysis, and keep its
         text where it is the better reading."""
+        from app.ingest import pdf_fallback
+
         numbers = sorted(layout)
         try:
             mined = pdf_fallback.page_texts(self.data, self.password or "", 0, pages=numbers)

@@ -18,6 +18,8 @@ _COLOUR_OPS = re.compile(rb"((?:[-+]?(?:\d+\.?\d*|\.\d+)\s+){1,4})(?:g|rg|k|sc|s
 _FONT_SIZE = re.compile(rb"/[^\s/\[\]()<>]+\s+([-+]?(?:\d+\.?\d*|\.\d+))\s+Tf\b")
 _INVISIBLE = re.compile(rb"(?<![\d.])3\s+Tr\b")
 _MAX_RUN = 5000
+_COLOUR = frozenset((b"g", b"rg", b"k", b"sc", b"scn"))
+_TRACKED = _COLOUR | {b"Tr", b"q", b"Q"}
 
 
 def may_hide_text(content: bytes, has_images: bool) -> bool:
@@ -68,7 +70,9 @@ class _State:
         self.why = ""
 
     def operator(self, op: bytes, args: list[Any], cm: list[float], tm: list[float]) -> None:
-        if op in (b"g", b"rg", b"k", b"sc", b"scn"):
+        if op not in _TRACKED:  # called for every operator of the page: leave fast
+            return
+        if op in _COLOUR:
             try:
                 self.fill = [float(a) for a in args if isinstance(a, (int, float))]
             except (TypeError, ValueError):
