@@ -9,25 +9,23 @@ import logging
 import re
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from pypdf import PdfReader
 
 from app.core.documents import (
-    Coverage,
     Document,
     Location,
     LocationValue,
-    Unread,
     number_passages,
 )
 from app.core.errors import CorruptDocument, GarbledText, NoTextLayer, PasswordRequired, TooLarge
 from app.core.limits import DEFAULT_LIMITS, ExtractionLimits
 from app.ingest import ocr, pdf_forms, pdf_hidden, pdf_layout, pdf_parallel
 from app.ingest._common import check_chars, reason
-from app.ingest.pages import Page, page_blocks
+from app.ingest.pages import page_blocks
+from app.ingest.pdf_coverage import Accounting, PageScan
 from app.ingest.pdf_objects import (
     PARSE_ERRORS,
     content_bytes,
@@ -36,7 +34,7 @@ from app.ingest.pdf_objects import (
     open_pdf,
     page_width,
 )
-from app.ingest.quality import fix_visual_arabic, is_garbled, join_vertical_lines
+from app.ingest.quality import is_garbled
 
 log = logging.getLogger(__name__)
 PageDone = Callable[[int, int], None]
@@ -56,16 +54,6 @@ class ReadProgress:
 
     def ocr(self, done: int, total: int, page: int) -> None:
         """A page was OCR'd."""
-
-
-@dataclass
-class _Scan:
-    """What the first pass learnt about one page."""
-
-    text: str | None  # None: the page could not be read
-    pixels: int = 0  # its largest image, in pixels
-    extras: list[tuple[str, Location]] = field(default_factory=list)
-    layout: str = ""  # "glued" or "columns": a signal that pdfminer may read it better
 
 
 def read_pdf(
@@ -111,17 +99,17 @@ class _Reader:
         self.on_page = on_page
         self.started = time.monotonic()
         self.warnings: list[str] = []
-        self.unread: dict[int, str] = {}
+        self.accounting = Accounting(limits, self.warnings)
 
     def read(self, sha256: str, repairs: _RepairNotes) -> Document:
         scans = self._scan()
         count = len(scans)
-        pages, text_pages, ocr_pages = self._pages(scans)
+        pages, text_pages, ocr_pages = self.accounting.pages(scans, self._ocr)
         blocks = page_blocks(pages)
         check_chars(blocks, self.limits, self.path)
         passages = number_passages(blocks)
         if not passages:
-            raise self._nothing_read(scans)
+            raise self.accounting.nothing_read(scans, self.path)
         if is_garbled(" ".join(p.text for p in passages)):
             raise GarbledText(
                 "the text layer is garbled (fonts without a Unicode map), so it cannot be "
@@ -132,14 +120,12 @@ class _Reader:
             self.warnings.append(
                 "damaged PDF: its cross-reference table was rebuilt; check the text"
             )
-        unread = tuple(Unread({"page": n}, why) for n, why in sorted(self.unread.items()))
-        self.warnings.extend(_unread_warnings(self.unread))
-        coverage = Coverage(count, tuple(text_pages), tuple(ocr_pages), unread)
+        coverage = self.accounting.coverage(count, text_pages, ocr_pages)
         return Document(
             self.path, sha256, "application/pdf", count, passages, tuple(self.warnings), coverage
         )
 
-    def _scan(self) -> list[_Scan]:
+    def _scan(self) -> list[PageScan]:
         """First pass: each page's text layer (pypdf, pdfminer where needed), images, form
         values, annotations and hidden text."""
         open_error = ""
@@ -159,7 +145,7 @@ class _Reader:
                 "raise it in Settings (or --max-pages) if this is expected",
                 path=self.path,
             )
-        scans: list[_Scan] = []
+        scans: list[PageScan] = []
         if reader is not None:
             if is_xfa_only(reader):
                 raise NoTextLayer(
@@ -184,7 +170,7 @@ class _Reader:
             self._relayout(scans, layout)
         return scans
 
-    def _scan_range(self, reader: PdfReader, first: int, last: int) -> list[_Scan]:
+    def _scan_range(self, reader: PdfReader, first: int, last: int) -> list[PageScan]:
         """Pages ``first``..``last``. Only the range that starts at page 1 reports progress: a
         forked helper writing to the same pipe would garble it."""
         scans = []
@@ -197,7 +183,7 @@ class _Reader:
                 self.on_page(number, len(reader.pages))
         return scans
 
-    def _scan_page(self, page: Any, number: int) -> _Scan:
+    def _scan_page(self, page: Any, number: int) -> PageScan:
         content = content_bytes(page)  # decoded once: pypdf keeps it for the extraction
         pixels = image_pixels(page) or (1 if _INLINE_IMAGE.search(content) else 0)
         runs: list[tuple[str, str]] = []
@@ -208,7 +194,7 @@ class _Reader:
                 text = page.extract_text() or ""
         except PARSE_ERRORS:
             log.info("pypdf could not read page %d of %s", number, self.path, exc_info=True)
-            return _Scan(None, pixels)
+            return PageScan(None, pixels)
         extras = pdf_forms.page_extras(page, number)
         if runs:
             text, runs = pdf_hidden.remove_runs(text, runs)
@@ -216,7 +202,7 @@ class _Reader:
                 (run, {"page": number, "hidden": why}) for run, why in runs
             ]
             extras = hidden + extras
-        return _Scan(text, pixels, extras)
+        return PageScan(text, pixels, extras)
 
     def _layout_signal(self, page: Any, text: str | None) -> str:
         if not text:
@@ -227,7 +213,7 @@ class _Reader:
             return "columns"
         return ""
 
-    def _with_pdfminer(self, scans: list[_Scan]) -> list[_Scan]:
+    def _with_pdfminer(self, scans: list[PageScan]) -> list[PageScan]:
         """Fill pages pypdf could not read (or the whole file) from pdfminer. Garbled pypdf
         text is replaced only where pdfminer's is readable."""
         from app.ingest import pdf_fallback  # pdfminer loads only for the files that need it
@@ -244,7 +230,7 @@ class _Reader:
             return scans
         if not scans:
             self.warnings.append("damaged PDF: recovered with the fallback reader")
-            return [_Scan(text) for text in mined]
+            return [PageScan(text) for text in mined]
         replaced = False
         for number, scan in enumerate(scans, start=1):
             other = mined[number - 1] if number <= len(mined) else None
@@ -256,7 +242,7 @@ class _Reader:
             self.warnings.append("some pages were read with the fallback reader (pdfminer)")
         return scans
 
-    def _relayout(self, scans: list[_Scan], layout: dict[int, str]) -> None:
+    def _relayout(self, scans: list[PageScan], layout: dict[int, str]) -> None:
         """Read the pages a layout signal picked with pdfminer's layout analysis, and keep its
         text where it is the better reading."""
         from app.ingest import pdf_fallback
@@ -282,50 +268,7 @@ class _Reader:
                     "interleave them, check quotes there"
                 )
 
-    def _pages(self, scans: list[_Scan]) -> tuple[list[Page], list[int], list[int]]:
-        """Second pass: each page's content for the passages, and which pages were read how.
-        Pages without text are OCR'd (or listed as unread)."""
-        text_pages: list[int] = []
-        wanted: list[int] = []
-        for number, scan in enumerate(scans, start=1):
-            if scan.text is not None and scan.text.strip():
-                text_pages.append(number)
-            elif scan.text is not None and not self.limits.ocr and not scan.pixels:
-                text_pages.append(number)  # nothing drawn but vectors: blank as far as we know
-            elif scan.pixels > ocr.MAX_IMAGE_PIXELS:
-                self.unread[number] = "no text layer, and its image is too large to OCR safely"
-            elif not self.limits.ocr:
-                self.unread[number] = _no_text(scan, "OCR is off")
-            else:
-                wanted.append(number)
-        results = self._ocr(wanted, scans)
-        ocr_pages: list[int] = []
-        pages: list[Page] = []
-        for number, scan in enumerate(scans, start=1):
-            page = Page(number, extras=scan.extras)
-            if number in results:
-                result = results[number]
-                if result.why:
-                    self.unread[number] = _no_text(scan, result.why)
-                elif result.blank:
-                    text_pages.append(number)
-                else:
-                    ocr_pages.append(number)
-                    page.paras = result.paras
-                    if not result.paras:
-                        self.warnings.append(f"page {number}: OCR found no text on it")
-            elif number in text_pages and scan.text:
-                text = join_vertical_lines(scan.text)
-                text, reordered = fix_visual_arabic(text)
-                if reordered and "visual" not in " ".join(self.warnings):
-                    self.warnings.append(
-                        "Arabic text stored in visual order was reordered; check quotes"
-                    )
-                page.lines = text.replace("\r", "\n").split("\n")
-            pages.append(page)
-        return pages, sorted(text_pages), ocr_pages
-
-    def _ocr(self, numbers: list[int], scans: list[_Scan]) -> dict[int, ocr.PageOcr]:
+    def _ocr(self, numbers: list[int]) -> dict[int, ocr.PageOcr]:
         limit = self.limits.max_ocr_pages
         over = {n: ocr.PageOcr(why=f"over the OCR limit of {limit} pages") for n in numbers[limit:]}
         deadline = self.started + _OCR_SHARE_OF_TIMEOUT * self.limits.timeout_s
@@ -335,16 +278,8 @@ class _Reader:
         )
         return {**done, **over}
 
-    def _nothing_read(self, scans: list[_Scan]) -> NoTextLayer:
-        reasons = sorted(set(self.unread.values()))
-        if self.unread and len(self.unread) == len(scans):
-            return NoTextLayer(f"not read: {'; '.join(reasons)}", path=self.path)
-        if any(scan.pixels for scan in scans) and not self.unread:
-            return NoTextLayer("no text found, OCR included", path=self.path)
-        return NoTextLayer("contains no text", path=self.path)
 
-
-def _once_per_field(scans: list[_Scan]) -> list[_Scan]:
+def _once_per_field(scans: list[PageScan]) -> list[PageScan]:
     """A field's value once, where it first appears (a radio group has a widget per button,
     a field may have widgets on several pages)."""
     seen: set[LocationValue] = set()
@@ -359,27 +294,3 @@ def _once_per_field(scans: list[_Scan]) -> list[_Scan]:
             kept.append((text, location))
         scan.extras = kept
     return scans
-
-
-def _no_text(scan: _Scan, why: str) -> str:
-    if scan.text is None:
-        return f"the page could not be read (damaged), and {why}"
-    return f"no text layer (scanned?) and {why}"
-
-
-def _unread_warnings(unread: dict[int, str]) -> list[str]:
-    """'pages 5-6 not read: no text layer (scanned?) and OCR is off', one line per reason."""
-    by_why: dict[str, list[int]] = {}
-    for number, why in sorted(unread.items()):
-        by_why.setdefault(why, []).append(number)
-    lines = []
-    for why, numbers in by_why.items():
-        ranges: list[list[int]] = []
-        for n in numbers:
-            if ranges and ranges[-1][-1] == n - 1:
-                ranges[-1].append(n)
-            else:
-                ranges.append([n])
-        spans = ", ".join(f"{r[0]}" if len(r) == 1 else f"{r[0]}-{r[-1]}" for r in ranges)
-        lines.append(f"page{'s' if len(numbers) > 1 else ''} {spans} not read: {why}")
-    return lines
