@@ -2,8 +2,10 @@
 
 A finding is verified when its section exists in the policy, its passage exists in the document,
 and its quote appears in that passage. The comparison ignores case, runs of whitespace, and the
-difference between typographic and straight quote marks and dashes; nothing else is forgiven.
-The quote must also start and end on word boundaries: "no" is not found in "Northwind".
+difference between typographic and straight quote marks and dashes, and a hyphen that breaks
+a word between two letters ("guaran- teed" from a line-end hyphen kept by the reader matches
+"guaranteed", and the other way round); nothing else is forgiven. The quote must also start and
+end on word boundaries: "no" is not found in "Northwind".
 """
 
 from __future__ import annotations
@@ -85,11 +87,21 @@ def check_citation(finding: Finding, policy: Policy, document: Document) -> Cita
     )
 
 
+# A hyphen right after a letter and before a letter (line breaks and spaces after it allowed):
+# how a reader leaves a word split at a line end. Letters only: "2019-2020" stays as it is.
+_BREAK_HYPHEN = re.compile(r"(?<=[^\W\d_])-\s*(?=[^\W\d_])")
+
+
 def quote_in(quote: str, text: str) -> bool:
     """Both arguments normalised. Word characters at the quote's edges must not continue."""
     if not quote:
         return False
-    return re.search(_bounded(quote), text) is not None
+    if re.search(_bounded(quote), text) is not None:
+        return True
+    # Only the word-splitting hyphen is forgiven, on both sides: a model may quote the word
+    # whole or as printed, and a reader may have joined a compound that had a real hyphen.
+    unbroken = _BREAK_HYPHEN.sub("", quote)
+    return bool(unbroken) and re.search(_bounded(unbroken), _BREAK_HYPHEN.sub("", text)) is not None
 
 
 def _bounded(needle: str) -> str:
@@ -121,5 +133,23 @@ def quote_span(quote: str, text: str) -> tuple[int, int] | None:
         return None
     match = re.search(_bounded(needle), "".join(folded))
     if match is None:
+        folded, origin = _without_break_hyphens(folded, origin)
+        needle = _BREAK_HYPHEN.sub("", needle)
+        match = re.search(_bounded(needle), "".join(folded)) if needle else None
+    if match is None:
         return None
     return origin[match.start()], origin[match.end() - 1] + 1
+
+
+def _without_break_hyphens(folded: list[str], origin: list[int]) -> tuple[list[str], list[int]]:
+    """``folded`` with word-splitting hyphens (and the spaces after them) dropped, keeping each
+    remaining character's index in the original text."""
+    joined = "".join(folded)
+    keep = [True] * len(folded)
+    for match in _BREAK_HYPHEN.finditer(joined):
+        for index in range(match.start(), match.end()):
+            keep[index] = False
+    return (
+        [c for c, k in zip(folded, keep, strict=True) if k],
+        [o for o, k in zip(origin, keep, strict=True) if k],
+    )

@@ -10,7 +10,8 @@ from pathlib import Path
 #   DOCX: {"paragraph": n} | {"table": t, "row": r} | {"header": n} | {"footer": n}
 #   TXT/MD: {"line": n} (the passage's first line)
 # Values are mostly numbers; some keys carry words or flags (docs/contracts.md lists them all),
-# e.g. {"page": 2, "field": "Name"}, {"page": 5, "ocr": True}, {"paragraph": 3, "hidden": "white
+# e.g. {"page": 2, "field": "Name"}, {"page": 5, "ocr": True, "confidence": 0.97},
+# {"page": 1, "running": "footer"}, {"page": 4, "continues": 5}, {"page": 3, "hidden": "white
 # text"}, {"part": "attachment spring.docx", "paragraph": 2}.
 LocationValue = int | str | bool | float
 Location = dict[str, LocationValue]
@@ -74,6 +75,10 @@ class Document:
     passages: tuple[Passage, ...]
     warnings: tuple[str, ...] = field(default=())
     coverage: Coverage = field(default_factory=Coverage)
+    # Text files: the encoding the bytes were decoded with, and whether it was a guess (no BOM,
+    # not UTF-8: a legacy code page picked by charset detection), so the app can offer another.
+    encoding: str = ""
+    encoding_guessed: bool = False
 
     def passage(self, passage_id: str) -> Passage | None:
         for passage in self.passages:
@@ -89,15 +94,40 @@ class Document:
             "pages": self.pages,
             "passages": [p.to_json() for p in self.passages],
             "coverage": self.coverage.to_json(),
+            **(
+                {"encoding": {"name": self.encoding, "guessed": self.encoding_guessed}}
+                if self.encoding
+                else {}
+            ),
         }
 
 
 _TRACKED = ("insertions", "deletions")
 
 
+def _place(key: str, value: LocationValue) -> str:
+    if key == "ocr":
+        return "OCR" if value is True else ""
+    if key == "confidence":
+        return f"confidence {value:.0%}" if isinstance(value, float) else f"confidence {value}"
+    if key == "continues":
+        return f"continues on page {value}"
+    if key == "running":
+        return f"running {value}, kept once"
+    if key == "field":
+        return f"form field '{value}'"
+    if key == "hidden":
+        return f"hidden: {value}"
+    if value is True:
+        return key
+    return f"{key} {value}"
+
+
 def format_location(location: Location) -> str:
-    """'page 3', 'table 1 row 2', 'paragraph 4 (tracked changes: 1 insertion)' — for people."""
-    place = " ".join(f"{key} {value}" for key, value in location.items() if key not in _TRACKED)
+    """'page 3', 'table 1 row 2', 'paragraph 4 (tracked changes: 1 insertion)', 'page 5 OCR
+    confidence 97%', "page 2 form field 'Name'" — for people."""
+    places = (_place(key, value) for key, value in location.items() if key not in _TRACKED)
+    place = " ".join(p for p in places if p)
     changes = [
         f"{location[key]} {key[:-1] if location[key] == 1 else key}"
         for key in _TRACKED

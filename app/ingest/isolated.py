@@ -11,9 +11,6 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import multiprocessing.connection
-import os
-import signal
-import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -23,10 +20,10 @@ from app.core.documents import Document
 from app.core.errors import CorruptDocument, DocumentError, TooLarge
 from app.core.limits import DEFAULT_LIMITS, ExtractionLimits
 from app.core.progress import CancelToken, Progress, ProgressEvent, no_progress
+from app.ingest._common import die_with_parent
 
 log = logging.getLogger(__name__)
 _POLL_S = 0.05
-_PR_SET_PDEATHSIG = 1  # from <sys/prctl.h>
 
 
 def read_isolated(
@@ -84,6 +81,10 @@ def _wait(
         if kind == "page":
             done, total = payload
             progress(ProgressEvent("reading", done, total, f"{path.name}: page {done} of {total}"))
+        elif kind == "ocr":
+            done, total, page = payload
+            message = f"{path.name}: OCR of page {page} ({done} of {total} without text)"
+            progress(ProgressEvent("reading", done, total, message))
         elif kind == "done":
             document: Document = payload[0]
             return document
@@ -113,23 +114,29 @@ def _child_main(
     password: str | None,
     limits: ExtractionLimits,
 ) -> None:
-    _die_with_parent()
+    die_with_parent()
     _limit_memory(limits.max_memory_mb)
     from app.ingest import read_document  # imported here: the parent need not load parsers
+    from app.ingest.pdf import ReadProgress
     from app.runtime.logs import setup_logging
 
     setup_logging()  # parser complaints go to the log file, not to the user's terminal
 
-    last = [0.0]
+    class Sender(ReadProgress):
+        last = 0.0
+        parallel = True  # this process holds no threads: a forked page helper is safe
 
-    def on_page(done: int, total: int) -> None:
-        now = time.monotonic()
-        if now - last[0] > 0.1 or done == total:  # at most ~10 messages a second
-            last[0] = now
-            sender.send(("page", done, total))
+        def __call__(self, done: int, total: int) -> None:
+            now = time.monotonic()
+            if now - self.last > 0.1 or done == total:  # at most ~10 messages a second
+                self.last = now
+                sender.send(("page", done, total))
+
+        def ocr(self, done: int, total: int, page: int) -> None:
+            sender.send(("ocr", done, total, page))  # seconds apart: every one is sent
 
     try:
-        sender.send(("done", read_document(Path(path), password, limits, on_page)))
+        sender.send(("done", read_document(Path(path), password, limits, Sender())))
     except errors.SafeguardError as error:
         sender.send(("error", type(error).__name__, error.detail))
     except MemoryError:
@@ -145,22 +152,6 @@ def _child_main(
         sender.send(("error", "CorruptDocument", f"{type(error).__name__}: {error}"[:200]))
     finally:
         sender.close()
-
-
-def _die_with_parent() -> None:
-    """If the app is killed (kill -9, a crash), the kernel kills this reader too, instead of
-    leaving it to chew on a huge file for nobody (Linux; elsewhere the pipe breaks later)."""
-    if not sys.platform.startswith("linux"):
-        return
-    try:
-        import ctypes
-
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
-        if os.getppid() == 1:  # the parent died before prctl took effect
-            os._exit(1)
-    except (OSError, AttributeError):
-        log.info("could not tie the reader's life to the app's")
 
 
 def _limit_memory(megabytes: int) -> None:

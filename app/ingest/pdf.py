@@ -1,35 +1,59 @@
-"""PDF: pypdf first, pdfminer.six where pypdf fails or returns noise; each page's text split
-into paragraph passages located by page."""
+"""PDF: pypdf first, pdfminer.six where pypdf fails, returns noise or a page's layout calls for
+it, OCR for pages without a text layer; every page accounted for in the Document's coverage
+(read from text, read by OCR, or unread and why). Filled form fields, annotation texts and
+hidden text become passages of their own."""
 
 from __future__ import annotations
 
-import io
 import logging
-import statistics
+import re
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from pypdf import PasswordType, PdfReader
-from pypdf.errors import DependencyError, FileNotDecryptedError, PyPdfError
+from pypdf import PdfReader
 
-from app.core.documents import Document, Location, number_passages
+from app.core.documents import (
+    Document,
+    Location,
+    LocationValue,
+    number_passages,
+)
 from app.core.errors import CorruptDocument, GarbledText, NoTextLayer, PasswordRequired, TooLarge
 from app.core.limits import DEFAULT_LIMITS, ExtractionLimits
-from app.ingest import pdf_fallback
-from app.ingest._common import PARSER_ERRORS, check_chars, reason
-from app.ingest.quality import fix_visual_arabic, is_garbled, join_vertical_lines
+from app.ingest import ocr, pdf_forms, pdf_hidden, pdf_layout, pdf_parallel
+from app.ingest._common import check_chars, reason
+from app.ingest.pages import page_blocks
+from app.ingest.pdf_coverage import Accounting, PageScan
+from app.ingest.pdf_objects import (
+    PARSE_ERRORS,
+    content_bytes,
+    image_pixels,
+    is_xfa_only,
+    open_pdf,
+    page_width,
+)
+from app.ingest.quality import is_garbled
 
 log = logging.getLogger(__name__)
-MAX_PASSAGE_CHARS = 1500
-_SENTENCE_END = (".", "!", "?", ":", ";", "。", "！", "？")
-# pypdf raises these (and more) on damaged files; all mean "cannot be read as a PDF".
-_PARSE_ERRORS: tuple[type[Exception], ...] = (
-    PyPdfError,
-    DependencyError,  # a filter pypdf cannot decode here (JBIG2 needs a missing binary)
-    *PARSER_ERRORS,
-)
 PageDone = Callable[[int, int], None]
+_INLINE_IMAGE = re.compile(rb"\bBI\b")
+_OCR_SHARE_OF_TIMEOUT = 0.8  # OCR starts no page after this share of the reading time limit
+
+
+class ReadProgress:
+    """An ``on_page`` that also hears about OCR: ``self(done, total)`` for pages read from their
+    text layer, ``ocr(done, total, page)`` while pages are OCR'd (seconds each). ``parallel``:
+    this is the reader child process, where a forked helper may read half the pages."""
+
+    parallel = False
+
+    def __call__(self, done: int, total: int) -> None:
+        """A text page was read."""
+
+    def ocr(self, done: int, total: int, page: int) -> None:
+        """A page was OCR'd."""
 
 
 def read_pdf(
@@ -40,11 +64,10 @@ def read_pdf(
     limits: ExtractionLimits = DEFAULT_LIMITS,
     on_page: PageDone = lambda done, total: None,
 ) -> Document:
-    warnings: list[str] = []
     repairs = _RepairNotes()
     logging.getLogger("pypdf").addHandler(repairs)
     try:
-        return _read(path, data, sha256, password, limits, on_page, warnings, repairs)
+        return _Reader(path, data, password, limits, on_page).read(sha256, repairs)
     finally:
         logging.getLogger("pypdf").removeHandler(repairs)
         if repairs.seen:
@@ -63,190 +86,211 @@ class _RepairNotes(logging.Handler):
         self.seen.append(record.getMessage())
 
 
-def _read(
-    path: Path,
-    data: bytes,
-    sha256: str,
-    password: str | None,
-    limits: ExtractionLimits,
-    on_page: PageDone,
-    warnings: list[str],
-    repairs: _RepairNotes,
-) -> Document:
-    try:
-        reader: PdfReader | None = _open(path, data, password)
-        page_count = len(reader.pages) if reader else 0
-    except (PasswordRequired, CorruptDocument):
-        raise
-    except _PARSE_ERRORS as error:
-        log.info("pypdf could not open %s; trying pdfminer", path, exc_info=True)
-        reader, page_count, open_error = None, 0, reason(error)
-    if reader is not None and page_count == 0:
-        raise CorruptDocument("PDF has no pages", path=path)
-    if page_count > limits.max_pages:
-        raise TooLarge(
-            f"{page_count} pages, more than the limit of {limits.max_pages}; "
-            "raise it in Settings (or --max-pages) if this is expected",
-            path=path,
-        )
-    texts: list[str | None] = []
-    any_images = False
-    if reader is not None:
-        if _is_xfa_only(reader):
-            raise NoTextLayer(
-                "an XFA form: its content is in form data this tool cannot read, and the pages "
-                "only hold a 'please use Adobe Reader' placeholder; print it to PDF and try again",
-                path=path,
+class _Reader:
+    def __init__(
+        self,
+        path: Path,
+        data: bytes,
+        password: str | None,
+        limits: ExtractionLimits,
+        on_page: PageDone,
+    ) -> None:
+        self.path, self.data, self.password, self.limits = path, data, password, limits
+        self.on_page = on_page
+        self.started = time.monotonic()
+        self.warnings: list[str] = []
+        self.accounting = Accounting(limits, self.warnings)
+
+    def read(self, sha256: str, repairs: _RepairNotes) -> Document:
+        scans = self._scan()
+        count = len(scans)
+        pages, text_pages, ocr_pages = self.accounting.pages(scans, self._ocr)
+        blocks = page_blocks(pages)
+        check_chars(blocks, self.limits, self.path)
+        passages = number_passages(blocks)
+        if not passages:
+            raise self.accounting.nothing_read(scans, self.path)
+        if is_garbled(" ".join(p.text for p in passages)):
+            raise GarbledText(
+                "the text layer is garbled (fonts without a Unicode map), so it cannot be "
+                "judged; export the PDF again from its source, or print it to a new PDF",
+                path=self.path,
             )
-        for number in range(1, page_count + 1):
-            texts.append(_pypdf_page(reader, number, path))
-            any_images = any_images or _has_images(reader.pages[number - 1])
-            on_page(number, page_count)
-    needs_fallback = reader is None or None in texts or is_garbled("\n".join(filter(None, texts)))
-    if needs_fallback:
-        texts = _with_pdfminer(path, data, password, limits, texts, warnings, on_page)
-        if reader is None and not any(texts):
-            raise CorruptDocument(f"damaged or invalid PDF ({open_error})", path=path)
-        page_count = len(texts)
-    blocks: list[tuple[str, Location]] = []
-    for number, text in enumerate(texts, start=1):
-        if text is None:
-            warnings.append(f"page {number} could not be read")
-            continue
-        text = join_vertical_lines(text)
-        text, reordered = fix_visual_arabic(text)
-        if reordered and "visual" not in " ".join(warnings):
-            warnings.append("Arabic text stored in visual order was reordered; check quotes")
-        blocks.extend((block, {"page": number}) for block in page_paragraphs(text))
-    check_chars(blocks, limits, path)
-    passages = number_passages(blocks)
-    if not passages:
-        if any_images:
-            raise NoTextLayer(
-                "no text layer (scanned?) — OCR is not part of this offline tool", path=path
+        if any("xref" in line.lower() for line in repairs.seen) and not self.warnings:
+            self.warnings.append(
+                "damaged PDF: its cross-reference table was rebuilt; check the text"
             )
-        raise NoTextLayer("contains no text", path=path)
-    if is_garbled(" ".join(p.text for p in passages)):
-        raise GarbledText(
-            "the text layer is garbled (fonts without a Unicode map), so it cannot be judged; "
-            "export the PDF again from its source, or print it to a new PDF",
-            path=path,
+        coverage = self.accounting.coverage(count, text_pages, ocr_pages)
+        return Document(
+            self.path, sha256, "application/pdf", count, passages, tuple(self.warnings), coverage
         )
-    if any("xref" in line.lower() for line in repairs.seen) and not warnings:
-        warnings.append("damaged PDF: its cross-reference table was rebuilt; check the text")
-    return Document(path, sha256, "application/pdf", page_count, passages, tuple(warnings))
 
+    def _scan(self) -> list[PageScan]:
+        """First pass: each page's text layer (pypdf, pdfminer where needed), images, form
+        values, annotations and hidden text."""
+        open_error = ""
+        try:
+            reader: PdfReader | None = open_pdf(self.path, self.data, self.password)
+            count = len(reader.pages) if reader is not None else 0
+        except (PasswordRequired, CorruptDocument):
+            raise
+        except PARSE_ERRORS as error:
+            log.info("pypdf could not open %s; trying pdfminer", self.path, exc_info=True)
+            reader, count, open_error = None, 0, reason(error)
+        if reader is not None and count == 0:
+            raise CorruptDocument("PDF has no pages", path=self.path)
+        if count > self.limits.max_pages:
+            raise TooLarge(
+                f"{count} pages, more than the limit of {self.limits.max_pages}; "
+                "raise it in Settings (or --max-pages) if this is expected",
+                path=self.path,
+            )
+        scans: list[PageScan] = []
+        if reader is not None:
+            if is_xfa_only(reader):
+                raise NoTextLayer(
+                    "an XFA form: its content is in form data this tool cannot read, and the "
+                    "pages only hold a 'please use Adobe Reader' placeholder; print it to PDF "
+                    "and try again",
+                    path=self.path,
+                )
+            parallel = isinstance(self.on_page, ReadProgress) and self.on_page.parallel
+            scans = _once_per_field(
+                pdf_parallel.scan_pages(
+                    count, lambda a, b: self._scan_range(reader, a, b), parallel
+                )
+            )
+        layout = {n: scan.layout for n, scan in enumerate(scans, start=1) if scan.layout}
+        texts = [scan.text for scan in scans]
+        if reader is None or None in texts or is_garbled("\n".join(filter(None, texts))):
+            scans = self._with_pdfminer(scans)
+            if reader is None and not any(scan.text for scan in scans):
+                raise CorruptDocument(f"damaged or invalid PDF ({open_error})", path=self.path)
+        elif layout:
+            self._relayout(scans, layout)
+        return scans
 
-def _pypdf_page(reader: PdfReader, number: int, path: Path) -> str | None:
-    try:
-        return reader.pages[number - 1].extract_text() or ""
-    except _PARSE_ERRORS:
-        log.info("pypdf could not read page %d of %s", number, path, exc_info=True)
-        return None
+    def _scan_range(self, reader: PdfReader, first: int, last: int) -> list[PageScan]:
+        """Pages ``first``..``last``. Only the range that starts at page 1 reports progress: a
+        forked helper writing to the same pipe would garble it."""
+        scans = []
+        for number in range(first, last + 1):
+            page = reader.pages[number - 1]
+            scan = self._scan_page(page, number)
+            scan.layout = self._layout_signal(page, scan.text)
+            scans.append(scan)
+            if first == 1:
+                self.on_page(number, len(reader.pages))
+        return scans
 
+    def _scan_page(self, page: Any, number: int) -> PageScan:
+        content = content_bytes(page)  # decoded once: pypdf keeps it for the extraction
+        pixels = image_pixels(page) or (1 if _INLINE_IMAGE.search(content) else 0)
+        runs: list[tuple[str, str]] = []
+        try:
+            if pdf_hidden.may_hide_text(content, pixels > 0):
+                text, runs = pdf_hidden.extract_with_hidden(page, pixels > 0)
+            else:
+                text = page.extract_text() or ""
+        except PARSE_ERRORS:
+            log.info("pypdf could not read page %d of %s", number, self.path, exc_info=True)
+            return PageScan(None, pixels)
+        extras = pdf_forms.page_extras(page, number)
+        if runs:
+            text, runs = pdf_hidden.remove_runs(text, runs)
+            hidden: list[tuple[str, Location]] = [
+                (run, {"page": number, "hidden": why}) for run, why in runs
+            ]
+            extras = hidden + extras
+        return PageScan(text, pixels, extras)
 
-def _with_pdfminer(
-    path: Path,
-    data: bytes,
-    password: str | None,
-    limits: ExtractionLimits,
-    texts: list[str | None],
-    warnings: list[str],
-    on_page: PageDone,
-) -> list[str | None]:
-    """Fill pages pypdf could not read (or the whole file) from pdfminer. Garbled pypdf text
-    is replaced only where pdfminer's is readable."""
-    try:
-        mined = pdf_fallback.page_texts(
-            data, password or "", limits.max_pages, lambda n: on_page(n, len(texts) or n)
+    def _layout_signal(self, page: Any, text: str | None) -> str:
+        if not text:
+            return ""
+        if pdf_layout.glued_words(text):
+            return "glued"
+        if pdf_layout.interleaved_columns(content_bytes(page), page_width(page)):
+            return "columns"
+        return ""
+
+    def _with_pdfminer(self, scans: list[PageScan]) -> list[PageScan]:
+        """Fill pages pypdf could not read (or the whole file) from pdfminer. Garbled pypdf
+        text is replaced only where pdfminer's is readable."""
+        from app.ingest import pdf_fallback  # pdfminer loads only for the files that need it
+
+        try:
+            mined = pdf_fallback.page_texts(
+                self.data,
+                self.password or "",
+                self.limits.max_pages,
+                lambda n: self.on_page(n, len(scans) or n),
+            )
+        except pdf_fallback.ERRORS:
+            log.info("pdfminer could not read %s either", self.path, exc_info=True)
+            return scans
+        if not scans:
+            self.warnings.append("damaged PDF: recovered with the fallback reader")
+            return [PageScan(text) for text in mined]
+        replaced = False
+        for number, scan in enumerate(scans, start=1):
+            other = mined[number - 1] if number <= len(mined) else None
+            if other is not None and (
+                scan.text is None or (is_garbled(scan.text) and not is_garbled(other))
+            ):
+                scan.text, replaced = other, True
+        if replaced:
+            self.warnings.append("some pages were read with the fallback reader (pdfminer)")
+        return scans
+
+    def _relayout(self, scans: list[PageScan], layout: dict[int, str]) -> None:
+        """Read the pages a layout signal picked with pdfminer's layout analysis, and keep its
+        text where it is the better reading."""
+        from app.ingest import pdf_fallback
+
+        numbers = sorted(layout)
+        try:
+            mined = pdf_fallback.page_texts(self.data, self.password or "", 0, pages=numbers)
+        except pdf_fallback.ERRORS:
+            log.info("pdfminer could not lay out %s", self.path, exc_info=True)
+            mined = []
+        for number, other in zip(numbers, mined, strict=False):
+            scan = scans[number - 1]
+            if layout[number] == "glued" and other.strip() and not pdf_layout.glued_words(other):
+                scan.text = other
+                self.warnings.append(
+                    f"page {number}: words ran together; read with layout analysis"
+                )
+            elif layout[number] == "columns":
+                if pdf_layout.has_prose_columns(other):
+                    scan.text = other
+                self.warnings.append(
+                    f"page {number}: text in columns drawn row by row; the reading order may "
+                    "interleave them, check quotes there"
+                )
+
+    def _ocr(self, numbers: list[int]) -> dict[int, ocr.PageOcr]:
+        limit = self.limits.max_ocr_pages
+        over = {n: ocr.PageOcr(why=f"over the OCR limit of {limit} pages") for n in numbers[limit:]}
+        deadline = self.started + _OCR_SHARE_OF_TIMEOUT * self.limits.timeout_s
+        progress = self.on_page.ocr if isinstance(self.on_page, ReadProgress) else None
+        done = ocr.ocr_pages(
+            self.data, self.password, numbers[:limit], deadline, progress or (lambda d, t, p: None)
         )
-    except pdf_fallback.ERRORS:
-        log.info("pdfminer could not read %s either", path, exc_info=True)
-        return texts
-    if not texts:
-        warnings.append("damaged PDF: recovered with the fallback reader")
-        return list(mined)
-    merged: list[str | None] = []
-    for number, text in enumerate(texts, start=1):
-        other = mined[number - 1] if number <= len(mined) else None
-        if other is not None and (text is None or (is_garbled(text) and not is_garbled(other))):
-            merged.append(other)
-        else:
-            merged.append(text)
-    if merged != texts:
-        warnings.append("some pages were read with the fallback reader (pdfminer)")
-    return merged
+        return {**done, **over}
 
 
-def _open(path: Path, data: bytes, password: str | None) -> PdfReader:
-    reader = PdfReader(io.BytesIO(data), strict=False)
-    if not reader.is_encrypted:
-        return reader
-    try:
-        # Many PDFs are encrypted only to restrict printing or copying: their user password is
-        # empty and they open without asking, as in any viewer. An empty *owner* password does
-        # not count: viewers still ask for the user password.
-        if reader.decrypt("") == PasswordType.USER_PASSWORD:
-            return reader
-        if password is None:
-            raise PasswordRequired("password required (encrypted PDF); use --password", path=path)
-        reader = PdfReader(io.BytesIO(data), strict=False)
-        if not reader.decrypt(password):
-            raise PasswordRequired("wrong password for this encrypted PDF", path=path)
-        return reader
-    except NotImplementedError as error:
-        raise CorruptDocument(f"unsupported PDF encryption ({error})", path=path) from None
-    except FileNotDecryptedError:
-        raise PasswordRequired(
-            "password required (encrypted PDF); use --password", path=path
-        ) from None
-
-
-def _is_xfa_only(reader: PdfReader) -> bool:
-    """A dynamic XFA form: the catalogue's AcroForm carries /XFA and has no ordinary fields.
-    Its pages show a placeholder; judging that placeholder would be judging nothing."""
-    try:
-        root: Any = reader.trailer["/Root"].get_object()
-        form: Any = root.get("/AcroForm")
-        if form is None:
-            return False
-        form = form.get_object()
-        return "/XFA" in form and not form.get("/Fields")
-    except _PARSE_ERRORS:  # PdfReadError is a PyPdfError
-        return False
-
-
-def _has_images(page: Any) -> bool:
-    """Whether the page draws images, looked up without decoding any (bombs stay unopened)."""
-    try:
-        xobjects = page["/Resources"].get_object().get("/XObject")
-        if xobjects is None:
-            return False
-        for ref in xobjects.get_object().values():
-            if ref.get_object().get("/Subtype") == "/Image":
-                return True
-    except _PARSE_ERRORS:  # PdfReadError is a PyPdfError
-        return False
-    return False
-
-
-def page_paragraphs(text: str) -> list[str]:
-    """Split a page's text into paragraphs: at blank lines, and after a short line that ends a
-    sentence (the last line of a paragraph in justified text). Long ones are cut at lines."""
-    lines = [line.rstrip() for line in text.replace("\r", "\n").split("\n")]
-    long_lines = [len(line) for line in lines if len(line) > 20]
-    typical = statistics.median(long_lines) if long_lines else 0
-    paragraphs: list[list[str]] = [[]]
-    for line in lines:
-        current = paragraphs[-1]
-        if not line.strip():
-            if current:
-                paragraphs.append([])
-            continue
-        if sum(len(x) + 1 for x in current) + len(line) > MAX_PASSAGE_CHARS:
-            current = []
-            paragraphs.append(current)
-        current.append(line)
-        if line.endswith(_SENTENCE_END) and len(line) < 0.8 * typical:
-            paragraphs.append([])
-    return ["\n".join(p) for p in paragraphs if p]
+def _once_per_field(scans: list[PageScan]) -> list[PageScan]:
+    """A field's value once, where it first appears (a radio group has a widget per button,
+    a field may have widgets on several pages)."""
+    seen: set[LocationValue] = set()
+    for scan in scans:
+        kept = []
+        for text, location in scan.extras:
+            name = location.get("field")
+            if name is not None and name in seen:
+                continue
+            if name is not None:
+                seen.add(name)
+            kept.append((text, location))
+        scan.extras = kept
+    return scans

@@ -30,10 +30,16 @@ GARBLED_LIMIT = 0.3  # share of suspicious signals above which text counts as un
 _MIN_LETTERS = 20  # below this there is too little text to judge
 
 
+_FAMILY_OF: dict[str, str] = {}  # a character's family, looked up once per distinct character
+_SAMPLE = 200_000  # letters scored at most: a long text is judged on an even sample
+
+
 def _family(char: str) -> str:
-    name = unicodedata.name(char, "")
-    first = name.split(" ", 1)[0]
-    return _FAMILIES.get(first, first)
+    family = _FAMILY_OF.get(char)
+    if family is None:
+        first = unicodedata.name(char, "").split(" ", 1)[0]
+        family = _FAMILY_OF.setdefault(char, _FAMILIES.get(first, first))
+    return family
 
 
 def garbled_score(text: str) -> float:
@@ -41,15 +47,19 @@ def garbled_score(text: str) -> float:
     script switches between neighbouring letters (spaces and punctuation skipped, so a line
     that changes language between words scores low), and Latin-1 symbols or ``(cid:N)``
     placeholders among the visible characters."""
+    if len(text) > _SAMPLE:  # whole stretches, so neighbouring letters stay neighbours
+        step = len(text) // 8
+        text = "".join(text[i : i + _SAMPLE // 8] for i in range(0, len(text), step))
     letters = [c for c in text if c.isalpha()]
     if len(letters) < _MIN_LETTERS:
         return 0.0
-    families = [_family(c) for c in letters]
+    family = _family
+    families = [family(c) for c in letters]
     switches = sum(1 for a, b in itertools.pairwise(families) if a != b)
-    visible = [c for c in text if not c.isspace()]
-    odd = sum(1 for c in visible if c in _LATIN1_SYMBOLS)
+    visible = len(text) - sum(1 for c in text if c.isspace())
+    odd = sum(1 for c in text if c in _LATIN1_SYMBOLS)
     odd += 5 * len(_CID.findall(text))
-    return max(switches / (len(letters) - 1), odd / max(len(visible), 1))
+    return max(switches / (len(letters) - 1), odd / max(visible, 1))
 
 
 def is_garbled(text: str) -> bool:

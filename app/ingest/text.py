@@ -1,4 +1,5 @@
-"""Plain text and Markdown: passages are paragraphs (blocks separated by blank lines)."""
+"""Plain text and Markdown: passages are paragraphs (blocks separated by blank lines), long
+ones cut at sentence ends. One pass over the lines: 8 MB of short lines reads in seconds."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from app.core.documents import Document, Location, number_passages
 from app.core.errors import CorruptDocument, NoTextLayer
 from app.core.limits import DEFAULT_LIMITS, ExtractionLimits
 from app.ingest._common import check_chars
+from app.ingest.passages import MAX_PASSAGE_CHARS, split_long
 
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
@@ -19,11 +21,16 @@ _BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
-MAX_PASSAGE_CHARS = 1500
 
 
-def decode_text(data: bytes, path: Path) -> tuple[str, str]:
-    """Return (text, encoding). BOM first, then UTF-8, then charset-normalizer's best guess."""
+def decode_text(data: bytes, path: Path, encoding: str | None = None) -> tuple[str, str]:
+    """Return (text, encoding). ``encoding`` given (the user's choice after a wrong guess):
+    that one. Else BOM first, then UTF-8, then charset-normalizer's best guess."""
+    if encoding:
+        try:
+            return data.decode(encoding, errors="replace"), codecs.lookup(encoding).name
+        except LookupError:
+            raise CorruptDocument(f"unknown text encoding '{encoding}'", path=path) from None
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             return data.decode(encoding, errors="replace"), encoding
@@ -61,22 +68,36 @@ def read_text(
     sha256: str,
     media_type: str,
     limits: ExtractionLimits = DEFAULT_LIMITS,
+    encoding: str | None = None,
 ) -> Document:
-    text, encoding = decode_text(data, path)
+    """``encoding``: decode with this one instead of detecting (the app offers the choice when
+    the guess was a legacy code page)."""
+    text, used = decode_text(data, path, encoding)
     if "\x00" in text:
         raise CorruptDocument("binary data, not text", path=path)
-    warnings = [] if encoding.startswith("utf") else [f"decoded as {encoding}"]
+    guessed = not encoding and not used.startswith("utf")
+    warnings = [f"decoded as {used} (a guess; choose another encoding if the text looks wrong)"]
     blocks = paragraphs(text)
     check_chars(blocks, limits, path)
     passages = number_passages(blocks)
     if not passages:
         raise NoTextLayer("contains no text", path=path)
-    return Document(path, sha256, media_type, 1, passages, tuple(warnings))
+    return Document(
+        path,
+        sha256,
+        media_type,
+        1,
+        passages,
+        tuple(warnings if guessed else ()),
+        encoding=used,
+        encoding_guessed=guessed,
+    )
 
 
 def paragraphs(text: str) -> list[tuple[str, Location]]:
-    """Blank-line separated blocks, each located by its first line; long blocks are split at
-    line boundaries so a passage stays a readable size."""
+    """Blank-line separated blocks, each located by its first line; blocks over
+    ``MAX_PASSAGE_CHARS`` are cut at sentence ends (else line ends, else spaces), each piece
+    located by the line it starts on."""
     blocks: list[tuple[str, Location]] = []
     current: list[str] = []
     start = 0
@@ -85,13 +106,22 @@ def paragraphs(text: str) -> list[tuple[str, Location]]:
         if line.strip():
             if not current:
                 start = number
-            elif sum(len(x) + 1 for x in current) + len(line) > MAX_PASSAGE_CHARS:
-                blocks.append(("\n".join(current), {"line": start}))
-                current, start = [], number
             current.append(line.rstrip())
         elif current:
-            blocks.append(("\n".join(current), {"line": start}))
+            blocks.extend(_pieces("\n".join(current), start))
             current = []
     if current:
-        blocks.append(("\n".join(current), {"line": start}))
+        blocks.extend(_pieces("\n".join(current), start))
     return blocks
+
+
+def _pieces(block: str, first_line: int) -> list[tuple[str, Location]]:
+    if len(block) <= MAX_PASSAGE_CHARS:
+        return [(block, {"line": first_line})]
+    out: list[tuple[str, Location]] = []
+    line, counted = first_line, 0  # line numbers counted forward once: linear in the block
+    for offset, piece in split_long(block):
+        line += block.count("\n", counted, offset)
+        counted = offset
+        out.append((piece, {"line": line}))
+    return out

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from app.core.citations import check_citation, normalise
+from app.core.citations import check_citation, normalise, quote_span
 from app.core.documents import Document, Passage
 from app.core.policy import parse_policy
 from app.core.verdict import Finding
@@ -68,3 +68,49 @@ def test_quote_span_finds_the_words_as_written() -> None:
     assert text[start:end] == "a year with\nzero risk — “really”"
     assert quote_span("guaranteed 12%", text) is None
     assert quote_span("guarantee", text) is None  # word boundaries, as in quote_in
+
+
+HYPHENATED = Document(
+    Path("d.pdf"),
+    "0" * 64,
+    "application/pdf",
+    1,
+    (
+        Passage("P1", "Returns are guaran-\nteed for a well-\nknown fund.", {"page": 1}),
+        Passage("P2", "Seasons 2019-\n2020 were selfemployed years.", {"page": 1}),
+    ),
+)
+
+
+@pytest.mark.parametrize(
+    ("passage", "quote"),
+    [
+        ("P1", "Returns are guaranteed"),  # the word whole, as a model quotes it
+        ("P1", "guaran-teed"),
+        ("P1", "a well-known fund"),
+        ("P1", "wellknown"),
+        ("P2", "self-employed years"),  # the reader joined a compound: the hyphen is forgiven
+    ],
+)
+def test_quotes_match_across_a_word_splitting_hyphen(passage: str, quote: str) -> None:
+    assert check_citation(finding(passage=passage, quote=quote), POLICY, HYPHENATED).verified
+
+
+@pytest.mark.parametrize(
+    ("passage", "quote"),
+    [
+        ("P1", "guaranteedfor"),  # only the hyphen goes, never a space
+        ("P1", "guaranteed fund"),
+        ("P1", "well known"),  # a space is not a hyphen
+        ("P2", "20192020"),  # digits: a range stays a range
+    ],
+)
+def test_only_the_hyphen_is_forgiven(passage: str, quote: str) -> None:
+    assert not check_citation(finding(passage=passage, quote=quote), POLICY, HYPHENATED).verified
+
+
+def test_quote_span_across_a_kept_hyphen() -> None:
+    text = "Returns are guaran-\nteed for a year."
+    start, end = quote_span("guaranteed for", text) or (0, 0)
+    assert text[start:end] == "guaran-\nteed for"
+    assert quote_span("guaranteed", "Returns are guaranteed.") == (12, 22)

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from app.core.documents import Document
 from app.core.errors import DocumentError
+from app.core.limits import ExtractionLimits
 from app.ingest import read_document
 from tests.helpers.pdfgen import write_pdf
 
@@ -48,9 +49,12 @@ def mutate(seed: bytes, changes: list[tuple[int, int]], cut: int | None) -> byte
     return bytes(data[:cut] if cut else data)
 
 
-def _assert_ours(path: Path) -> None:
+NO_OCR = ExtractionLimits(ocr=False)
+
+
+def _assert_ours(path: Path, limits: ExtractionLimits = NO_OCR) -> None:
     try:
-        result = read_document(path)
+        result = read_document(path, limits=limits)
     except DocumentError as error:
         assert "\n" not in str(error) and str(error).startswith(str(path))
     else:
@@ -72,6 +76,17 @@ def test_mutated_pdf(tmp_path: Path, changes: list[tuple[int, int]], cut: int | 
     path = tmp_path / "fuzz.pdf"
     path.write_bytes(mutate(_pdf_seed(tmp_path), changes, cut))
     _assert_ours(path)
+
+
+@pytest.mark.timeout(300)
+@settings(FUZZ, max_examples=40)  # OCR takes seconds a page: fewer examples, same rule
+@given(changes=mutations, cut=st.one_of(st.none(), st.integers(min_value=1, max_value=2000)))
+def test_mutated_pdf_with_ocr(
+    tmp_path: Path, changes: list[tuple[int, int]], cut: int | None
+) -> None:
+    path = tmp_path / "fuzz.pdf"
+    path.write_bytes(mutate(_pdf_seed(tmp_path), changes, cut))
+    _assert_ours(path, ExtractionLimits())
 
 
 DOCX_SEED = _docx_seed()

@@ -7,6 +7,7 @@ import pytest
 from pypdf import PdfReader, PdfWriter
 
 from app.core.errors import CorruptDocument, NoTextLayer, PasswordRequired
+from app.core.limits import ExtractionLimits
 from app.ingest import read_document
 from tests.helpers.paths import corpus_file
 from tests.helpers.pdfgen import write_pdf
@@ -30,6 +31,7 @@ def test_blank_pages_are_skipped_but_counted(tmp_path: Path) -> None:
     document = read_document(path)
     assert document.pages == 3
     assert [p.location for p in document.passages] == [{"page": 1}, {"page": 3}]
+    assert document.coverage.text == (1, 2, 3) and document.coverage.complete
 
 
 def _encrypt(source: Path, target: Path, user: str, owner: str) -> Path:
@@ -92,9 +94,12 @@ def test_corpus_empty_user_password_opens_silently(name: str) -> None:
 
 
 @pytest.mark.parametrize("name", ["ocrmypdf__c02-22.pdf", "ocrmypdf__linn.pdf"])
-def test_corpus_scans_say_ocr_is_needed(name: str) -> None:
-    with pytest.raises(NoTextLayer, match=r"no text layer \(scanned\?\)"):
-        read_document(corpus_file(f"docs/{name}"))
+def test_corpus_scans_are_read_by_ocr_or_named_unread(name: str) -> None:
+    document = read_document(corpus_file(f"docs/{name}"))
+    assert document.coverage.ocr == (1,) and document.coverage.complete
+    assert all(p.location.get("ocr") is True for p in document.passages)
+    with pytest.raises(NoTextLayer, match=r"no text layer \(scanned\?\) and OCR is off"):
+        read_document(corpus_file(f"docs/{name}"), limits=ExtractionLimits(ocr=False))
 
 
 def test_corpus_invalid_pdf() -> None:

