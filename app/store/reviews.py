@@ -52,6 +52,13 @@ class ReviewsMixin(StoreBase):
             )
         return {finding: d for finding, d in latest.items() if d is not None}
 
+    def finding_run(self, finding_id: int) -> int:
+        """The run a finding belongs to."""
+        row = self.db.execute("SELECT run_id FROM findings WHERE id=?", (finding_id,)).fetchone()
+        if row is None:
+            raise InputError(f"no finding {finding_id}", path=self.path)
+        return int(row["run_id"])
+
     def latest_decision(self, finding_id: int) -> Decision | None:
         """The decision that counts (None: undecided, or reset)."""
         row = self.db.execute(

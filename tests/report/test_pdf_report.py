@@ -82,8 +82,8 @@ def test_pdf_holds_hashes_findings_decisions_and_unicode(
         "Compliance audit report",
         "VIOLATION",
         "Promises a fixed return.",
-        "ACCEPT by",
-        "AMEND by",
+        "ACCEPTED by",  # issue 15: each decision drawn as what it did
+        "AMENDED by",
         "Not reviewed",
         "UNVERIFIED QUOTE",
         f"report sha256 {digest}",
