@@ -18,7 +18,7 @@ if TYPE_CHECKING:  # for types only: printing must not load the check machinery
     from app.core.pipeline import CheckResult
     from app.services.batch import SummaryRow
     from app.store.records import StoredFinding
-    from app.store.review_records import HistoryRow, RunReview
+    from app.store.review_records import HistoryRow, RunReview, Signoff
 
 
 PROGRAM = "safeguard-desk"
@@ -182,6 +182,13 @@ def review_state(review: RunReview) -> str:
     )
 
 
+def print_signoff(signoff: Signoff) -> None:
+    from app.core.review import signoff_line
+
+    note = f": {signoff.note}" if signoff.note else ""
+    print(f"run {signoff.run_id}: {signoff_line(signoff.to_json())}{note}")
+
+
 def print_review_state(review: RunReview) -> None:
     print(review_state(review))
 
@@ -201,8 +208,8 @@ def finding_state(finding: StoredFinding) -> str:
 
 def print_review(review: RunReview) -> None:
     print(review_state(review))
-    if review.unread:
-        print(f"  warning: {review.unread} part(s) of the document were not read")
+    for part in review.unread_parts:
+        print(f"  warning: not read: {unread_place(part)} ({part.get('why', '')})")
     for f in review.findings:
         flag = "" if f.quote_verified else " UNVERIFIED"
         note = f" — {f.decision.note}" if f.decision and f.decision.note else ""
@@ -213,6 +220,8 @@ def print_review(review: RunReview) -> None:
 
 
 def print_history(rows: list[HistoryRow]) -> None:
+    from app.core.review import SIGNOFF_WORDS
+
     if not rows:
         print("no checks recorded yet")
         return
@@ -223,8 +232,10 @@ def print_history(rows: list[HistoryRow]) -> None:
     for row in rows:
         signoff = "—"
         if row.signoff:
-            signoff = f"{row.signoff.outcome} by {row.signoff.reviewer}"
-            signoff += " (stale)" if row.signoff.stale else ""
+            words = SIGNOFF_WORDS[row.signoff.outcome].lower()
+            signoff = f"{words} by {row.signoff.reviewer}" + (
+                " (stale)" if row.signoff.stale else ""
+            )
         status = "" if row.status == "complete" else f" [{row.status}]"
         print(
             f"{row.run_id:>5}  {row.created_at[:10]:<10}  {row.case[:12]:<12} "

@@ -106,13 +106,7 @@ def _review_decide(store: Store, args: argparse.Namespace) -> int:
 
 
 def _review_signoff(store: Store, args: argparse.Namespace) -> int:
-    from app.core.review import signoff_line
-
-    signed = store.sign_off(args.run, args.outcome, args.note)
-    print(
-        f"run {args.run}: {signoff_line(signed.to_json())}"
-        + (f": {args.note}" if args.note else "")
-    )
+    output.print_signoff(store.sign_off(args.run, args.outcome, args.note))
     return 0
 
 

@@ -37,9 +37,10 @@ class HistoryMixin(RunsMixin, SignoffsMixin):
                 for f in findings
             ]
             reviewed = reviewed_verdict(standings, states, unread=bool(row["unread"]))
+        coverage = run.report().get("document", {}).get("coverage", {})
         return RunReview(
             run.id, run.status, run.verdict, reviewed, standings, findings,
-            self.latest_signoff(run.id), row["unread"],
+            self.latest_signoff(run.id), row["unread"], tuple(coverage.get("unread", [])),
         )  # fmt: skip
 
     def cases(self) -> list[str]:

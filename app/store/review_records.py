@@ -53,6 +53,8 @@ class RunReview:
     findings: tuple[StoredFinding, ...]  # report order, each with its latest decision
     signoff: Signoff | None  # the latest sign-off (it counts)
     unread: int  # parts of the document no one read (the reviewed verdict is capped)
+    # those parts as the report's coverage names them: {"part" or "page" ..., "why"}
+    unread_parts: tuple[dict[str, Any], ...] = ()
 
     @property
     def reviewed_verdict(self) -> Verdict | None:
