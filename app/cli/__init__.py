@@ -1,9 +1,11 @@
 """The ``safeguard-desk`` command line: parse arguments, build typed requests, call services,
-print. One module per command group (``check``, ``policy``, ``model``, ``review``, ``bench``);
-each registers its parsers with ``set_defaults(handler=...)``; ``output`` does all printing.
+print. One module per command group (``check``, ``policy``, ``model``, ``review``, ``history``,
+``bench``); each registers its parsers with ``set_defaults(handler=...)``; ``output`` does all
+printing.
 
-Exit codes (DESIGN.md): 0 compliant, 1 violations or items needing review, 2 bad input or usage,
-3 no usable model. Errors are one line on stderr; tracebacks go to the log file only.
+Exit codes (DESIGN.md): 0 compliant, 1 violations, items needing review or not assessed, 2 bad
+input or usage, 3 no usable model. Errors are one line on stderr; tracebacks go to the log file
+only.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import os
 import sys
 from collections.abc import Callable
 
-from app.cli import bench, check, model, output, policy, review
+from app.cli import bench, check, history, model, output, policy, review
 from app.core.errors import SafeguardError, UsageError, exit_code, user_text
 from app.runtime.logs import setup_logging
 
@@ -38,7 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"safeguard-desk {_version()}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for group in (check, policy, model, review, bench):
+    for group in (check, policy, model, review, history, bench):
         group.add_parsers(commands)
     return parser
 

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from dataclasses import replace
+from pathlib import Path
 from typing import TYPE_CHECKING, TypeAlias
 
 from app.cli import output
@@ -18,6 +20,7 @@ if TYPE_CHECKING:  # the engine service loads the model catalogue: only when a c
     from app.core.engine import Engine
     from app.core.settings import Settings
     from app.services.engines import EngineConfig, ModelChoice
+    from app.store.repository import Store
 
 SubParsers: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 
@@ -127,3 +130,25 @@ def load_engine_for(args: argparse.Namespace) -> Engine:
     if model.smoke and not args.quiet:
         print(SMOKE_NOTICE, file=sys.stderr)
     return load_engine(model, config, (lambda line: None) if args.quiet else output.to_stderr)
+
+
+def add_db_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--db", type=Path, metavar="PATH", help="the store (default: data dir)")
+
+
+def with_store(
+    handler: Callable[[Store, argparse.Namespace], int],
+) -> Callable[[argparse.Namespace], int]:
+    """The command with the store it names (``--db``) opened around it; the reviewer's name
+    comes from Settings (default: the OS user)."""
+
+    def run(args: argparse.Namespace) -> int:
+        from app.services.stores import open_store
+
+        store = open_store(args.db)
+        try:
+            return handler(store, args)
+        finally:
+            store.close()
+
+    return run

@@ -10,7 +10,7 @@ from app.cli import options, output
 from app.cli.output import ProgressPrinter
 from app.core.errors import UsageError
 from app.core.lint import lint_text, load_cases
-from app.core.policy_tests import LABELS, Report, Scores
+from app.core.policy_tests import LABELS, PREDICTED, Report, Scores
 
 
 def add_parsers(commands: options.SubParsers) -> None:
@@ -155,9 +155,11 @@ def print_report(report: Report, title: str) -> None:
             f"{s.support:>7}"
         )
     print("  confusion (rows: expected, columns: predicted)")
-    print(f"  {'':<13}" + "".join(f"{label:>13}" for label in LABELS))
+    print(f"  {'':<13}" + "".join(f"{label:>13}" for label in PREDICTED))
     for expected in LABELS:
-        print(f"  {expected:<13}" + "".join(f"{report.confusion[expected][p]:>13}" for p in LABELS))
+        print(
+            f"  {expected:<13}" + "".join(f"{report.confusion[expected][p]:>13}" for p in PREDICTED)
+        )
 
 
 def _fmt(value: float | None) -> str:

@@ -1,37 +1,52 @@
-"""``review``, ``audit``, ``report`` and ``export``: the audit trail from the command line."""
+"""``review``, ``audit``, ``report`` and ``export``: the audit trail from the command line.
+The reviewer's name on decisions and sign-offs comes from Settings (default: the OS user)."""
 
 from __future__ import annotations
 
 import argparse
 import json
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from app.cli import output
+from app.cli import options, output
 from app.cli.options import SubParsers
 from app.core.canonical import canonical_sha256
 from app.core.errors import InputError, UsageError
-from app.core.types import REVIEW_DECISIONS, SEVERITIES
+from app.core.types import REVIEW_DECISIONS, SEVERITIES, SIGNOFF_OUTCOMES
 
 if TYPE_CHECKING:  # the store and the exports load only when a command runs
     from app.store.repository import Store
 
 
 def add_parsers(commands: SubParsers) -> None:
-    review = commands.add_parser("review", help="list findings of a run and record decisions")
+    review = commands.add_parser(
+        "review", help="list findings of a run, record decisions, sign a run off"
+    )
     actions = review.add_subparsers(dest="review_command", metavar="ACTION")
     listing = actions.add_parser("list", help="findings of a run (default: the latest)")
     listing.add_argument("run", nargs="?", type=int)
-    decide = actions.add_parser("decide", help="accept, reject or amend a finding")
+    listing.add_argument("--json", action="store_true", help="print JSON")
+    decide = actions.add_parser(
+        "decide", help="accept, reject or amend a finding; reset undoes (undecided again)"
+    )
     decide.add_argument("finding", type=int)
     decide.add_argument("decision", choices=REVIEW_DECISIONS)
     decide.add_argument("--note", default="")
     decide.add_argument("--severity", choices=SEVERITIES, help="amend: the right severity")
     decide.add_argument("--section", help="amend: the right policy section id")
-    for parser, handler in ((listing, _review_list), (decide, _review_decide)):
-        parser.add_argument("--db", type=Path, help="the store (default: the data dir's)")
-        parser.set_defaults(handler=_with_store(handler))
+    signoff = actions.add_parser(
+        "signoff", help="approve a run (every finding decided), or ask for changes, or reject"
+    )
+    signoff.add_argument("run", type=int)
+    signoff.add_argument("outcome", choices=SIGNOFF_OUTCOMES)
+    signoff.add_argument("--note", default="", help="what and why (needed unless approving)")
+    for parser, handler in (
+        (listing, _review_list),
+        (decide, _review_decide),
+        (signoff, _review_signoff),
+    ):
+        options.add_db_option(parser)
+        parser.set_defaults(handler=options.with_store(handler))
 
     audit = commands.add_parser("audit", help="check the tamper-evident audit log")
     audit_actions = audit.add_subparsers(dest="audit_command", metavar="ACTION")
@@ -39,61 +54,42 @@ def add_parsers(commands: SubParsers) -> None:
         "verify", help="exit 0 when intact, 1 naming the first bad entry"
     )
     verify.add_argument("--db", type=Path)
-    verify.set_defaults(handler=_with_store(_audit_verify))
+    verify.set_defaults(handler=options.with_store(_audit_verify))
 
-    report = commands.add_parser("report", help="PDF audit reports")
+    report = commands.add_parser("report", help="audit reports of a reviewed run (PDF, JSON)")
     report_actions = report.add_subparsers(dest="report_command", metavar="ACTION")
     pdf = report_actions.add_parser("pdf", help="write the PDF audit report of a run")
     pdf.add_argument("run", nargs="?", type=int, help="run id (default: the latest)")
     pdf.add_argument("--out", type=Path, required=True, metavar="report.pdf")
     pdf.add_argument("--reasoning", action="store_true", help="add the auditor appendix")
     pdf.add_argument("--db", type=Path)
-    pdf.set_defaults(handler=_with_store(_report_pdf))
+    pdf.set_defaults(handler=options.with_store(_report_pdf))
+    as_json = report_actions.add_parser(
+        "json", help="write the report of a run with its review (decisions, sign-off)"
+    )
+    as_json.add_argument("run", nargs="?", type=int, help="run id (default: the latest)")
+    as_json.add_argument("--out", type=Path, required=True, metavar="report.json")
+    as_json.add_argument("--db", type=Path)
+    as_json.set_defaults(handler=options.with_store(_report_json))
     check = report_actions.add_parser("verify", help="check a PDF report against the audit log")
     check.add_argument("file", type=Path)
     check.add_argument("--db", type=Path)
-    check.set_defaults(handler=_with_store(_report_verify))
+    check.set_defaults(handler=options.with_store(_report_verify))
 
     export = commands.add_parser("export", help="export reviewer-labelled data")
     export_actions = export.add_subparsers(dest="export_command", metavar="WHAT")
     dataset = export_actions.add_parser("dataset", help="decided findings as cases.jsonl")
     dataset.add_argument("--out", type=Path, required=True, metavar="cases.jsonl")
     dataset.add_argument("--db", type=Path)
-    dataset.set_defaults(handler=_with_store(_export_dataset))
-
-
-def _with_store(
-    handler: Callable[[Store, argparse.Namespace], int],
-) -> Callable[[argparse.Namespace], int]:
-    """The command with the store it names (``--db``) opened around it."""
-
-    def run(args: argparse.Namespace) -> int:
-        from app.services.stores import open_store
-
-        store = open_store(args.db)
-        try:
-            return handler(store, args)
-        finally:
-            store.close()
-
-    return run
+    dataset.set_defaults(handler=options.with_store(_export_dataset))
 
 
 def _review_list(store: Store, args: argparse.Namespace) -> int:
-    run = store.run(args.run)
-    findings = store.findings(run.id)
-    decided = sum(1 for f in findings if f.decision)
-    print(
-        f"run {run.id} ({run.status}, verdict {run.verdict or '—'}): "
-        f"{decided} of {len(findings)} reviewed"
-    )
-    for f in findings:
-        state = f.decision.decision if f.decision else "unreviewed"
-        flag = "" if f.quote_verified else " UNVERIFIED"
-        print(
-            f"  #{f.id:<5} [{f.severity}] {f.policy_id} {f.section} {f.passage}"
-            f'{flag}  {state}: "{" ".join(f.quote.split())[:80]}"'
-        )
+    review = store.run_review(args.run)
+    if args.json:
+        output.print_json(output.review_json(review))
+    else:
+        output.print_review(review)
     return 0
 
 
@@ -102,7 +98,15 @@ def _review_decide(store: Store, args: argparse.Namespace) -> int:
     if amended and args.decision != "amend":
         raise UsageError("--severity and --section belong to 'amend'")
     store.decide(args.finding, args.decision, args.note, amended or None)
-    print(f"finding #{args.finding}: {args.decision} recorded")
+    what = "reset (undecided again)" if args.decision == "reset" else args.decision
+    print(f"finding #{args.finding}: {what} recorded by {store.actor}")
+    run_id = store.finding_run(args.finding)
+    output.print_review_state(store.run_review(run_id))
+    return 0
+
+
+def _review_signoff(store: Store, args: argparse.Namespace) -> int:
+    output.print_signoff(store.sign_off(args.run, args.outcome, args.note))
     return 0
 
 
@@ -122,6 +126,15 @@ def _report_pdf(store: Store, args: argparse.Namespace) -> int:
 
     run_id = store.run(args.run).id
     digest = export_pdf(store, run_id, args.out, args.reasoning)
+    print(f"report: {args.out} (run {run_id}, sha256 {digest})")
+    return 0
+
+
+def _report_json(store: Store, args: argparse.Namespace) -> int:
+    from app.services.exports import export_json
+
+    run_id = store.run(args.run).id
+    digest = export_json(store, run_id, args.out)
     print(f"report: {args.out} (run {run_id}, sha256 {digest})")
     return 0
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -134,6 +135,14 @@ def format_location(location: Location) -> str:
         if location.get(key)
     ]
     return f"{place} (tracked changes: {', '.join(changes)})" if changes else place
+
+
+def unread_place(where: Mapping[str, object]) -> str:
+    """An unread part for people: 'embedded image image1.png (paragraph 2)', 'page 5'."""
+    rest = ", ".join(f"{k} {v}" for k, v in where.items() if k not in ("part", "why"))
+    if "part" in where:
+        return f"{where['part']} ({rest})" if rest else str(where["part"])
+    return rest or "a part"
 
 
 def number_passages(blocks: list[tuple[str, Location]]) -> tuple[Passage, ...]:

@@ -28,24 +28,11 @@ from app.core.prompt import build_combined_request, build_request
 from app.core.recheck import PreviousCheck, split
 from app.core.results import CheckedFinding, CheckResult, PolicyResult, worst_verdict
 from app.core.screens import ScreenBudget, ScreenHits, screen_hits
-from app.core.triage import (
-    HIDDEN_SECTION,
-    MANIPULATION_POLICY,
-    TRIAGE_TITLES,
-    TriageHit,
-    triage_hits,
-)
-from app.core.types import (
-    CHECK_EFFORTS,
-    POLICY_MODES,
-    CheckEffort,
-    Effort,
-    ModelVerdict,
-    Severity,
-    Verdict,
-)
+from app.core.triage import triage_hits
+from app.core.triage_results import triage_finding, triage_only_result
+from app.core.types import CHECK_EFFORTS, POLICY_MODES, CheckEffort, Effort, ModelVerdict, Verdict
 from app.core.validation import validate
-from app.core.verdict import Finding, VerdictFormatError, parse_verdict
+from app.core.verdict import VerdictFormatError, parse_verdict
 from app.core.windows import plan_passage_windows
 
 _RequestMaker = Callable[[tuple[Passage, ...], Effort], JudgeRequest]
@@ -77,7 +64,7 @@ def check_document(
         raise UsageError(f"policy mode must be one of {', '.join(POLICY_MODES)}")
     cancel = cancel or CancelToken()
     triage_started = time.perf_counter()
-    flagged = tuple(_triage_finding(hit) for hit in triage_hits(document))
+    flagged = tuple(triage_finding(hit) for hit in triage_hits(document))
     triage_s = time.perf_counter() - triage_started
     started = time.perf_counter()
     run = _Run(document, engine, effort, answer_budget, escalate, progress, cancel, on_text)
@@ -133,26 +120,35 @@ class _Run:
     def policy(
         self, policy: Policy, previous: PreviousCheck | None, triage_only: bool
     ) -> PolicyResult:
+        if triage_only:  # screens over every passage: nothing is carried without a model
+            return triage_only_result(
+                policy, screen_hits(policy, self.document.passages, self.budget)
+            )
         passages, carried = (
             split(self.document, policy.id, previous) if previous else (self.document.passages, ())
         )
         hits = screen_hits(policy, passages, self.budget)
-        if triage_only:
-            return _triage_only(policy, self.document, hits)
         if previous and not passages:  # nothing changed: the earlier answer stands
             verdict: Verdict = previous.verdict if carried else "compliant"
-            return PolicyResult(policy, verdict, carried, "", "", "", (), passages_judged=0)
+            return PolicyResult(
+                policy, verdict, carried, "", "", "", (), passages_judged=0,
+                without_findings=previous.without_findings, judged=previous.judged,
+            )  # fmt: skip
         used, every, escalations = self._reason(
             passages, hits, lambda window, level: build_request(policy, window, level), policy.id
         )
         result = validate(policy, self.document, tuple(used))
         findings = _merge(result.findings, carried)
-        verdict = result.verdict
-        if carried and previous is not None:
+        verdict, without, judged = result.verdict, result.without_findings, result.judged
+        if carried and previous is not None:  # the carried part keeps the earlier judgment
             verdict = worst_verdict([verdict, previous.verdict])
+            without = worst_verdict([without, previous.without_findings])
+            judged = judged and previous.judged
         return replace(
             result,
             verdict=verdict,
+            without_findings=without,
+            judged=judged,
             findings=findings,
             reasoning="\n\n".join(o.analysis for o in every if o.analysis),
             engine_results=tuple(every),
@@ -280,71 +276,3 @@ def _merge(
     seen = {citation_key(f.finding) for f in found}
     kept = [f for f in carried if citation_key(f.finding) not in seen]
     return found + tuple(kept)
-
-
-def _triage_only(policy: Policy, document: Document, hits: ScreenHits) -> PolicyResult:
-    """Bulk screening without the model: every screen match is a finding for a person."""
-    findings = []
-    seen: set[tuple[str, str]] = set()
-    for hit in hits:
-        if (hit.section, hit.passage.id) in seen:
-            continue
-        seen.add((hit.section, hit.passage.id))
-        section = policy.section(hit.section)
-        finding = Finding(
-            section=hit.section,
-            passage=hit.passage.id,
-            quote=hit.quote,
-            severity="medium",
-            confidence=0.5,
-            rationale=f"Matched a screen of {hit.section} "
-            f"({section.title if section else ''}); triage only, the model did not judge it.",
-            remediation="Review the passage against the policy clause.",
-        )
-        findings.append(
-            CheckedFinding(policy.id, finding, dict(hit.passage.location), True, "", "triage")
-        )
-    verdict: Verdict = "needs_review" if findings or hits.cut_short else "compliant"
-    note = (
-        "triage only: screens, no model"
-        if any(s.screens for s in policy.sections)
-        else ("triage only, but this policy declares no screens: nothing was checked")
-    )
-    if hits.cut_short:
-        note += f"; screening was cut short: {hits.cut_short}"
-    return PolicyResult(policy, verdict, tuple(findings), "", "", note, (), passages_judged=0)
-
-
-def _triage_finding(hit: TriageHit) -> CheckedFinding:
-    """A triage finding: raised by code, so its quote is verified by construction."""
-    title = TRIAGE_TITLES[hit.section]
-    severity: Severity
-    if hit.section == HIDDEN_SECTION:
-        severity, rationale, remediation = (
-            "medium",
-            f"{title} ({hit.reason.removeprefix('hidden in the original: ')}): a reader of the "
-            "document does not see this text, but the model reads it. A person must check it "
-            "whatever the model concluded.",
-            "Remove the hidden text or make it visible, or confirm it is harmless.",
-        )
-    else:
-        what = hit.reason or (
-            "the text addresses an automated reviewer or imitates chat control markers"
-        )
-        severity, rationale, remediation = (
-            "high",
-            f"{title}: {what}. A person must check this passage whatever the model concluded.",
-            "Remove the instruction or markup, or confirm it is harmless quoted material.",
-        )
-    finding = Finding(
-        section=hit.section,
-        passage=hit.passage.id,
-        quote=hit.quote,
-        severity=severity,
-        confidence=1.0,
-        rationale=rationale,
-        remediation=remediation,
-    )
-    return CheckedFinding(
-        MANIPULATION_POLICY, finding, dict(hit.passage.location), True, "", layer="triage"
-    )

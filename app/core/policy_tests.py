@@ -21,7 +21,9 @@ from app.core.pipeline import check_document
 from app.core.policy import Policy
 from app.core.progress import CancelToken, Progress, ProgressEvent, no_progress
 
-LABELS = ("violation", "compliant", "needs_review")
+LABELS = ("violation", "compliant", "needs_review")  # what a case may be labelled
+# What a check may answer: an unusable answer judged nothing (not_assessed, a column of its own)
+PREDICTED = (*LABELS, "not_assessed")
 
 
 @dataclass(frozen=True)
@@ -119,7 +121,7 @@ def _scores(tp: int, fp: int, fn: int) -> Scores:
 
 
 def score(outcomes: list[CaseOutcome], section_ids: tuple[str, ...]) -> Report:
-    confusion = {e: {p: 0 for p in LABELS} for e in LABELS}
+    confusion = {e: {p: 0 for p in PREDICTED} for e in LABELS}
     for o in outcomes:
         confusion[o.expected][o.predicted] += 1
     decided = [o for o in outcomes if o.expected != "needs_review"]

@@ -30,6 +30,8 @@ class PreviousCheck:
     indeterminate: str
     passage_keys: frozenset[str]
     findings: tuple[dict[str, Any], ...]  # report findings, with "passage_text" added
+    without_findings: Verdict = "not_assessed"  # see PolicyResult.without_findings
+    judged: bool = False
 
     @classmethod
     def from_report(cls, run_id: int, report: dict[str, Any], policy_id: str) -> PreviousCheck:
@@ -44,13 +46,29 @@ class PreviousCheck:
             for f in report.get("findings", [])
             if f["policy"] == policy_id
         )
+        without, judged = policy_standing(verdict)
         return cls(
             run_id,
             verdict["verdict"],
             verdict.get("indeterminate", ""),
             frozenset(passage_key(t) for t in texts.values()),
             findings,
+            without,
+            judged,
         )
+
+
+def policy_standing(entry: dict[str, Any]) -> tuple[Verdict, bool]:
+    """(without_findings, judged) of a report's ``policy_verdicts`` entry. Reports written
+    before these keys existed get the cautious reading: a policy with a note (triage only, an
+    unusable answer) was not judged; a note-free one was, and its findings carried its doubt."""
+    if "without_findings" in entry and "judged" in entry:
+        return entry["without_findings"], bool(entry["judged"])
+    if entry.get("indeterminate") or entry.get("verdict") == "not_assessed":
+        return "not_assessed", False
+    return (
+        "compliant" if entry.get("verdict") in ("compliant", "violation") else "needs_review"
+    ), True
 
 
 def split(

@@ -53,6 +53,11 @@ class PolicyResult:
     engine_results: tuple[EngineResult, ...]
     escalations: tuple[str, ...] = ()  # why low-effort answers were re-run at high effort
     passages_judged: int = -1  # passages sent to the model; -1: all (no re-check)
+    # What this policy's verdict is once every finding is rejected (core.review): compliant
+    # only when a model answered every window usably; needs_review when a window answered so
+    # without findings; not_assessed when any part went unjudged. The defaults claim nothing.
+    without_findings: Verdict = "not_assessed"
+    judged: bool = False  # a model answered for every passage (in this run or the one carried)
 
 
 @dataclass(frozen=True)
@@ -65,9 +70,13 @@ class CheckResult:
 
     @property
     def verdict(self) -> Verdict:
+        """The model's verdict over the whole check (never changed by a review)."""
         verdicts: set[Verdict] = {r.verdict for r in self.policy_results}
-        if self.triage_findings:
-            verdicts.add("needs_review")  # a person must look, even if every policy passed
+        if not verdicts:
+            return "not_assessed"  # no policy: nothing was judged
+        if self.triage_findings or not self.document.coverage.complete:
+            # a person must look at flagged passages and at the parts no one read
+            verdicts.add("needs_review")
         return worst_verdict(verdicts)
 
     @property
@@ -80,8 +89,15 @@ class CheckResult:
         return self.triage_findings + tuple(f for r in self.policy_results for f in r.findings)
 
 
+# The one order of verdicts, worst first: what a person must do next. A breach to fix; then
+# findings or answers to look at; then parts no one judged (run a model over them); then
+# nothing. Every aggregation (windows -> policy -> check, reviewed or not) takes the first
+# present; "at best needs_review" is ``worst_verdict([v, "needs_review"])``.
+VERDICT_ORDER: tuple[Verdict, ...] = ("violation", "needs_review", "not_assessed", "compliant")
+
+
 def worst_verdict(verdicts: Iterable[Verdict]) -> Verdict:
-    """violation over needs_review over compliant (nothing to judge is compliant)."""
+    """The first of VERDICT_ORDER present; nothing at all is ``not_assessed`` (no judgment
+    was made, so none may be claimed)."""
     present = set(verdicts)
-    worst: tuple[Verdict, ...] = ("violation", "needs_review")
-    return next((v for v in worst if v in present), "compliant")
+    return next((v for v in VERDICT_ORDER if v in present), "not_assessed")

@@ -32,6 +32,8 @@ class Settings:
     server_url: str = ""
     server_model: str = ""
     limits: ExtractionLimits = field(default_factory=ExtractionLimits)
+    # The name recorded with every decision and sign-off ("" = the OS user).
+    reviewer: str = ""
 
     def validated(self) -> Settings:
         if self.default_effort not in EFFORTS:
@@ -40,6 +42,8 @@ class Settings:
             raise InputError("a server needs the model's name on that server")
         if self.server_url and not self.server_url.startswith(("http://", "https://")):
             raise InputError("the server address must start with http:// or https://")
+        if len(self.reviewer) > 100 or any(not c.isprintable() for c in self.reviewer):
+            raise InputError("the reviewer's name must be one line of at most 100 characters")
         if self.gpu_layers < -1:
             raise InputError("gpu layers must be -1 (auto) or more")
         for name in ("context_length", "threads"):

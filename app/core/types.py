@@ -31,5 +31,5 @@ LAYERS: tuple[Layer, ...] = get_args(Layer)
 RUN_STATUSES: tuple[RunStatus, ...] = get_args(RunStatus)
 DECISION_KINDS: tuple[DecisionKind, ...] = get_args(DecisionKind)
 SIGNOFF_OUTCOMES: tuple[SignoffOutcome, ...] = get_args(SignoffOutcome)
-# What ``review decide`` records today; "reset" comes with the reviewed verdict.
-REVIEW_DECISIONS: tuple[DecisionKind, ...] = ("accept", "reject", "amend")
+# What ``review decide`` records: every kind; "reset" undoes by a new entry (undecided again).
+REVIEW_DECISIONS: tuple[DecisionKind, ...] = DECISION_KINDS

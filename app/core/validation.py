@@ -1,4 +1,8 @@
-"""Turn the model's answers for one policy into checked findings and a verdict."""
+"""Turn the model's answers for one policy into checked findings and a verdict.
+
+Each answer covers one window of passages. An answer that is not a usable verdict judged
+nothing: that window is ``not_assessed`` (never compliant). An answer that contradicts itself
+(violation citing nothing, compliant listing findings) is ``needs_review``."""
 
 from __future__ import annotations
 
@@ -13,6 +17,7 @@ from app.core.verdict import VerdictFormatError, parse_verdict
 
 def validate(policy: Policy, document: Document, outputs: tuple[EngineResult, ...]) -> PolicyResult:
     verdicts: list[Verdict] = []
+    without: list[Verdict] = []  # each window's verdict once its findings are rejected
     findings: list[CheckedFinding] = []
     problems: list[str] = []
     seen: set[tuple[str, str, str]] = set()
@@ -21,7 +26,8 @@ def validate(policy: Policy, document: Document, outputs: tuple[EngineResult, ..
             parsed = parse_verdict(output.final)
         except VerdictFormatError as error:
             problems.append(f"the model's answer is not a valid verdict: {error}")
-            verdicts.append("needs_review")
+            verdicts.append("not_assessed")
+            without.append("not_assessed")
             continue
         verdict: Verdict = parsed.verdict
         if verdict == "violation" and not parsed.findings:
@@ -31,6 +37,8 @@ def validate(policy: Policy, document: Document, outputs: tuple[EngineResult, ..
             problems.append("the model said 'compliant' but listed findings")
             verdict = "needs_review"
         verdicts.append(verdict)
+        # with findings, the findings carry the window's doubt: rejected, nothing is left
+        without.append("compliant" if parsed.findings else verdict)
         for finding in parsed.findings:
             key = citation_key(finding)
             if key in seen:
@@ -56,4 +64,6 @@ def validate(policy: Policy, document: Document, outputs: tuple[EngineResult, ..
         raw_final="\n\n".join(o.final for o in outputs),
         indeterminate="; ".join(problems),
         engine_results=outputs,
+        without_findings=worst_verdict(without),
+        judged=bool(outputs) and "not_assessed" not in without,
     )

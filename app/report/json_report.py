@@ -65,6 +65,9 @@ def build_report(
                     # a re-check: how many passages the model saw again (None: all of them)
                     "passages_judged": None if r.passages_judged < 0 else r.passages_judged,
                     "carried_over": sum(1 for f in r.findings if f.carried_from),
+                    # what the reviewed verdict falls back on when every finding is rejected
+                    "without_findings": r.without_findings,
+                    "judged": r.judged,
                 }
                 for r in result.policy_results
             ],

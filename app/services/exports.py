@@ -14,19 +14,18 @@ from app.store.repository import Store
 
 
 def review_document(store: Store, run_id: int) -> dict[str, Any]:
-    """The run's report JSON with the reviewer's decisions: what a PDF report shows and embeds."""
+    """The run's report JSON (the model's verdict unchanged) with ``review``: the reviewed
+    verdict, counts, each finding's decision and the sign-off. What a PDF report shows and
+    embeds, and what ``report json`` writes (docs/contracts.md, "Report of a reviewed run")."""
     run = store.run(run_id)
     if run.status != "complete" or not run.report_json:
         raise InputError(f"run {run_id} is {run.status}: there is no complete report to export")
     report = run.report()
-    decisions = [
-        None if finding.decision is None else finding.decision.to_json()
-        for finding in store.findings(run_id)
-    ]
-    report["run"] = {"id": run_id, "status": run.status}
+    review = store.run_review(run_id)
+    report["run"] = {"id": run_id, "status": run.status, "case": run.case}
     report["review"] = {
-        "reviewer": store.actor,
-        "decisions": decisions,
+        **review.to_json(),
+        "reviewer": store.actor,  # who exported it
         "exported_at": utc_now(),
     }
     return report

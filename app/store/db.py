@@ -68,6 +68,40 @@ MIGRATIONS = [
     CREATE INDEX batches_key ON batches(key);
     ALTER TABLE findings ADD COLUMN carried_from INTEGER NOT NULL DEFAULT 0;
     """,
+    # The review decides (issue 15): decisions may be 'reset' and may be carried over from an
+    # earlier run; sign-offs; each run's per-policy outcomes and unread-part count, so history
+    # computes reviewed verdicts without loading any report. SQLite cannot change a CHECK
+    # constraint, so decisions is rebuilt (ids kept: audit entries name them).
+    """
+    CREATE TABLE decisions_new (
+        id INTEGER PRIMARY KEY, finding_id INTEGER NOT NULL REFERENCES findings(id),
+        decision TEXT NOT NULL CHECK (decision IN ('accept', 'reject', 'amend', 'reset')),
+        note TEXT NOT NULL, amended_json TEXT, reviewer TEXT NOT NULL, decided_at TEXT NOT NULL,
+        carried_from_run INTEGER NOT NULL DEFAULT 0);
+    INSERT INTO decisions_new(id, finding_id, decision, note, amended_json, reviewer, decided_at)
+        SELECT id, finding_id, decision, note, amended_json, reviewer, decided_at FROM decisions;
+    DROP TABLE decisions;
+    ALTER TABLE decisions_new RENAME TO decisions;
+    CREATE INDEX decisions_finding ON decisions(finding_id);
+    CREATE TABLE signoffs (
+        id INTEGER PRIMARY KEY, run_id INTEGER NOT NULL REFERENCES runs(id),
+        outcome TEXT NOT NULL CHECK (outcome IN ('approve', 'changes-required', 'reject')),
+        note TEXT NOT NULL, reviewer TEXT NOT NULL, signed_at TEXT NOT NULL,
+        decisions_upto INTEGER NOT NULL);
+    CREATE INDEX signoffs_run ON signoffs(run_id);
+    ALTER TABLE runs ADD COLUMN outcomes_json TEXT;
+    ALTER TABLE runs ADD COLUMN unread INTEGER NOT NULL DEFAULT 0;
+    UPDATE runs SET
+        unread = COALESCE(json_array_length(report_json, '$.document.coverage.unread'), 0),
+        outcomes_json = (
+            SELECT json_group_array(json_object(
+                'policy', json_extract(value, '$.policy'),
+                'verdict', json_extract(value, '$.verdict'),
+                'indeterminate', json_extract(value, '$.indeterminate')))
+            FROM json_each(runs.report_json, '$.policy_verdicts'))
+        WHERE report_json IS NOT NULL AND json_valid(report_json);
+    CREATE INDEX runs_case ON runs(case_id)
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from app.core.documents import Location
+from app.core.review import reviewed_severity
 from app.core.types import DecisionKind, Layer, RunStatus, Severity, Verdict
 
 
@@ -65,11 +66,14 @@ class StoredRun:
 class Decision:
     id: int
     finding_id: int
-    decision: DecisionKind
+    decision: DecisionKind  # never "reset" once handed out: a reset finding has no decision
     note: str
     amended: dict[str, Any] | None  # {"severity": ..., "section": ...} for an amendment
     reviewer: str
     decided_at: str
+    # The run the decision was made on when it came with a finding carried over by a re-check
+    # (0: made on this finding's own run).
+    carried_from_run: int = 0
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -79,6 +83,7 @@ class Decision:
             "amended": self.amended,
             "reviewer": self.reviewer,
             "decided_at": self.decided_at,
+            "carried_from_run": self.carried_from_run,
         }
 
 
@@ -102,7 +107,33 @@ class StoredFinding:
     layer: Layer
     model_verdict: str
     carried_from: int  # the earlier run it was carried over from (0: found in its own run)
-    decision: Decision | None  # the latest decision, None when undecided
+    decision: Decision | None  # the latest decision; None when undecided (or reset)
+
+    @property
+    def reviewed_severity(self) -> Severity:
+        """The severity that counts and is shown: amended by the reviewer, else as raised
+        (``severity`` keeps the model's on record)."""
+        return reviewed_severity(self.severity, self.decision.amended if self.decision else None)
+
+    def to_json(self) -> dict[str, Any]:
+        """For ``review list --json`` and the app: the finding with its id and decision."""
+        return {
+            "id": self.id,
+            "run": self.run_id,
+            "policy": self.policy_id,
+            "policy_version": self.policy_version,
+            "section": self.section,
+            "passage": self.passage,
+            "location": dict(self.location),
+            "quote": self.quote,
+            "quote_verified": self.quote_verified,
+            "severity": self.reviewed_severity,
+            "original_severity": self.severity,
+            "confidence": self.confidence,
+            "layer": self.layer,
+            "carried_from_run": self.carried_from,
+            "decision": self.decision.to_json() if self.decision else None,
+        }
 
 
 def finding_from_row(row: sqlite3.Row, decision: Decision | None) -> StoredFinding:
@@ -138,6 +169,7 @@ def decision_from_row(row: sqlite3.Row) -> Decision:
         amended=json.loads(row["amended_json"]) if row["amended_json"] else None,
         reviewer=row["reviewer"],
         decided_at=row["decided_at"],
+        carried_from_run=row["carried_from_run"],
     )
 
 

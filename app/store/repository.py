@@ -1,6 +1,7 @@
-"""The store: cases, documents, runs, findings, reviewer decisions and policy tests in SQLite,
-each change audited in the same transaction. Its parts live beside it: ``runs``, ``reviews``,
-``policy_tests`` (one mixin each over ``base.StoreBase``); ``records`` holds what they return.
+"""The store: cases, documents, runs, findings, reviewer decisions, sign-offs and policy tests in
+SQLite, each change audited in the same transaction. Its parts live beside it: ``runs``,
+``reviews``, ``signoffs``, ``history``, ``policy_tests`` (mixins over ``base.StoreBase``);
+``records`` and ``review_records`` hold what they return.
 A run left 'running' by a process that died is marked 'incomplete' when the store is opened."""
 
 from __future__ import annotations
@@ -9,14 +10,14 @@ from pathlib import Path
 
 from app.store import audit
 from app.store.db import connect
+from app.store.history import HistoryMixin
 from app.store.policy_tests import PolicyTestsMixin
-from app.store.reviews import DECISIONS, ReviewsMixin
-from app.store.runs import RunsMixin
+from app.store.reviews import DECISIONS
 
 __all__ = ["DECISIONS", "Store"]
 
 
-class Store(RunsMixin, ReviewsMixin, PolicyTestsMixin):
+class Store(HistoryMixin, PolicyTestsMixin):  # history: runs, sign-offs, reviews
     """Open with ``app.services.stores.open_store`` (it fetches the installation's key)."""
 
     def __init__(self, path: Path, key: bytes, actor: str, key_warning: str = "") -> None:

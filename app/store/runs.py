@@ -15,9 +15,10 @@ from app.core.errors import InputError
 from app.core.pipeline import CheckResult
 from app.core.policy import Policy
 from app.core.recheck import PreviousCheck
-from app.store.base import StoreBase
+from app.core.results import CheckedFinding
 from app.store.db import transaction
 from app.store.records import StoredRun
+from app.store.reviews import ReviewsMixin
 
 RUN_SELECT = (
     "SELECT runs.*, cases.name AS case_name, documents.path AS document_path, "
@@ -26,7 +27,7 @@ RUN_SELECT = (
 )
 
 
-class RunsMixin(StoreBase):
+class RunsMixin(ReviewsMixin):  # a finished re-check carries decisions over
     def mark_interrupted(self) -> list[int]:
         """Runs left 'running' by a process that died become 'incomplete' (with an entry)."""
         stale = [
@@ -112,13 +113,25 @@ class RunsMixin(StoreBase):
     def finish_run(self, run_id: int, result: CheckResult, report: dict[str, Any]) -> None:
         timings = report.get("timings", {})
         by_policy = {r.policy.id: r for r in result.policy_results}
+        outcomes = [
+            {
+                "policy": r.policy.id,
+                "verdict": r.verdict,
+                "without_findings": r.without_findings,
+                "judged": r.judged,
+                "indeterminate": r.indeterminate,
+            }
+            for r in result.policy_results
+        ]
+        unread = len(result.document.coverage.unread)
+        carried: list[tuple[int, CheckedFinding, str]] = []
         with transaction(self.db):
             position = 0
             for checked in result.findings:
                 f = checked.finding
                 policy_result = by_policy.get(checked.policy)
                 passage = result.document.passage(f.passage)
-                self.db.execute(
+                cursor = self.db.execute(
                     "INSERT INTO findings(run_id, position, policy_id, policy_version, "
                     "section, passage, passage_text, location_json, quote, quote_verified, "
                     "severity, confidence, rationale, remediation, layer, model_verdict, "
@@ -143,10 +156,14 @@ class RunsMixin(StoreBase):
                         checked.carried_from,
                     ),
                 )
+                finding_id = int(cursor.lastrowid or 0)
+                if checked.carried_from:
+                    carried.append((finding_id, checked, passage.text if passage else ""))
                 position += 1
             self.db.execute(
                 "UPDATE runs SET status='complete', finished_at=?, verdict=?, timings_json=?, "
-                "prompt_tokens=?, completion_tokens=?, report_json=? WHERE id=?",
+                "prompt_tokens=?, completion_tokens=?, report_json=?, outcomes_json=?, unread=? "
+                "WHERE id=?",
                 (
                     utc_now(),
                     result.verdict,
@@ -154,6 +171,8 @@ class RunsMixin(StoreBase):
                     timings.get("prompt_tokens"),
                     timings.get("completion_tokens"),
                     json.dumps(report, ensure_ascii=False),
+                    json.dumps(outcomes, ensure_ascii=False),
+                    unread,
                     run_id,
                 ),
             )
@@ -164,8 +183,12 @@ class RunsMixin(StoreBase):
                     "verdict": result.verdict,
                     "findings": position,
                     "report_sha256": canonical_sha256(report),
+                    "outcomes": outcomes,
+                    "unread": unread,
                 },
             )
+            # after run.completed: the carried decisions belong to a run that exists in full
+            self._carry_decisions(run_id, carried)
 
     def fail_run(self, run_id: int, reason: str) -> None:
         with transaction(self.db):

@@ -46,10 +46,12 @@ def test_duplicate_findings_are_merged() -> None:
     assert len(check_document(DOCUMENT, [POLICY], scripted).findings) == 1
 
 
-def test_unparseable_answer_becomes_needs_review_with_raw_text_kept() -> None:
+def test_unparseable_answer_is_not_assessed_with_raw_text_kept() -> None:
+    # contract change (issue 15): an unusable answer judged nothing, so it is not_assessed
     result = check_document(DOCUMENT, [POLICY], engine('{"verdict": "viol'))
-    assert result.verdict == "needs_review"
+    assert result.verdict == "not_assessed"
     (policy_result,) = result.policy_results
+    assert (policy_result.judged, policy_result.without_findings) == (False, "not_assessed")
     assert policy_result.raw_final == '{"verdict": "viol'
     assert "not a valid verdict" in policy_result.indeterminate
 

@@ -85,10 +85,11 @@ def test_hand_computed_scores(outcomes) -> None:  # type: ignore[no-untyped-def]
     # A-2: FP case 4, FN case 2, no TP
     a2 = report.sections["A-2"]
     assert (a2.precision, a2.recall, a2.f1, a2.support) == (0.0, 0.0, 0.0, 1)
+    # case 7's answer is unusable: not_assessed, a column of its own (issue 15)
     assert report.confusion == {
-        "violation": {"violation": 2, "compliant": 1, "needs_review": 0},
-        "compliant": {"violation": 1, "compliant": 1, "needs_review": 1},
-        "needs_review": {"violation": 1, "compliant": 0, "needs_review": 0},
+        "violation": {"violation": 2, "compliant": 1, "needs_review": 0, "not_assessed": 0},
+        "compliant": {"violation": 1, "compliant": 1, "needs_review": 0, "not_assessed": 1},
+        "needs_review": {"violation": 1, "compliant": 0, "needs_review": 0, "not_assessed": 0},
     }
     assert report.cases == 7
     assert report.parse_rate == pytest.approx(6 / 7)

@@ -41,3 +41,15 @@ def engine(*finals: object, analysis: str = "thinking") -> ScriptedEngine:
     return ScriptedEngine(
         Recording(analysis, f if isinstance(f, str) else json.dumps(f)) for f in finals
     )
+
+
+def use_scripted_engine(monkeypatch: object, *finals: object) -> ScriptedEngine:
+    """Every engine the command line loads in this test is this scripted one."""
+    import pytest
+
+    from app.services import engines
+
+    assert isinstance(monkeypatch, pytest.MonkeyPatch)
+    scripted = engine(*finals)
+    monkeypatch.setattr(engines, "load_engine", lambda model, config, report: scripted)
+    return scripted

@@ -82,8 +82,8 @@ def test_pdf_holds_hashes_findings_decisions_and_unicode(
         "Compliance audit report",
         "VIOLATION",
         "Promises a fixed return.",
-        "ACCEPT by",
-        "AMEND by",
+        "ACCEPTED by",  # issue 15: each decision drawn as what it did
+        "AMENDED by",
         "Not reviewed",
         "UNVERIFIED QUOTE",
         f"report sha256 {digest}",
@@ -181,3 +181,49 @@ def test_report_verify(exported: tuple[Store, int, Path, str], tmp_path: Path) -
     build_pdf(forged_review, forged)
     bad = verify(forged)
     assert bad.returncode == 1 and "not found in the audit log" in bad.stderr
+
+
+def test_the_cover_shows_both_verdicts_the_signoff_and_unread_parts(
+    tmp_path: Path, no_keyring: None
+) -> None:
+    from app.core.documents import Coverage, Unread
+    from tests.helpers.runs import COMPLIANT, record_run
+    from tests.helpers.scripted import DOCUMENT
+
+    image = Unread({"part": "embedded image logo.png", "paragraph": 2}, "image: not read")
+    document = Document(
+        DOCUMENT.path, DOCUMENT.sha256, DOCUMENT.media_type, 1, DOCUMENT.passages,
+        coverage=Coverage(unread=(image,)),
+    )  # fmt: skip
+    store = open_store(tmp_path / "s.sqlite3", reviewer="Ana Reviewer")
+    first = record_run(store, document=document)
+    accepted, amended = store.findings(first)
+    store.decide(accepted.id, "accept", "a promise of returns")
+    store.decide(amended.id, "amend", "only a contact line", {"severity": "low"})
+    unsigned = tmp_path / "first.pdf"
+    export_pdf(store, first, unsigned)
+    cover = " ".join(PdfReader(unsigned).pages[0].extract_text().split())
+    assert "Model verdict: VIOLATION" in cover and "Reviewed verdict: VIOLATION" in cover
+    assert "Sign-off: Not signed off" in cover
+    assert "Not read: embedded image logo.png (paragraph 2) — image: not read" in cover
+    assert "After review 2 standing — 0 critical, 1 high, 0 medium, 1 low" in cover
+
+    second = record_run(store, COMPLIANT, document=document, recheck=True)  # carried over
+    store.sign_off(second, "approve", "fine for publication")
+    signed = tmp_path / "second.pdf"
+    export_pdf(store, second, signed)
+    text = " ".join(text_of(signed).split())
+    assert "Sign-off: Approved by Ana Reviewer on 20" in text
+    assert "Sign-off note: fine for publication" in text
+    assert "2 of 2 findings reviewed, 2 decided on an earlier run" in text
+    assert f"decided on run {first} (carried over)" in text
+    assert "[AMENDED] HIGH → LOW" in text and "[ACCEPTED] HIGH" in text
+    attached = read_attached(signed)["review"]
+    assert attached["signoff"]["outcome"] == "approve"
+    assert [d["carried_from_run"] for d in attached["decisions"]] == [first, first]
+    store.decide(store.findings(second)[1].id, "reject", "no breach at all")
+    stale = tmp_path / "stale.pdf"
+    export_pdf(store, second, stale)
+    assert "(stale: a decision was made after it)" in " ".join(text_of(stale).split())
+    assert "[REJECTED]" in text_of(stale)
+    assert store.verify_audit().intact
