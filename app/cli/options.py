@@ -102,6 +102,18 @@ def add_limit_options(parser: argparse.ArgumentParser) -> None:
         metavar="SECONDS",
         help="stop reading a file after this long",
     )
+    parser.add_argument(
+        "--no-ocr",
+        action="store_true",
+        help="do not OCR pages without a text layer (they are listed as not read)",
+    )
+    parser.add_argument(
+        "--max-ocr-pages",
+        type=int,
+        default=defaults.max_ocr_pages,
+        metavar="N",
+        help="OCR at most this many pages of a file (the rest are listed as not read)",
+    )
 
 
 def limits(args: argparse.Namespace) -> ExtractionLimits:
@@ -109,12 +121,17 @@ def limits(args: argparse.Namespace) -> ExtractionLimits:
         "max_file_mb": args.max_file_mb,
         "max_pages": args.max_pages,
         "extract_timeout": args.extract_timeout,
+        "max_ocr_pages": args.max_ocr_pages,
     }
     for name, value in values.items():
         if value <= 0:
             raise InputError(f"--{name.replace('_', '-')} must be more than 0")
     return ExtractionLimits(
-        max_file_mb=args.max_file_mb, max_pages=args.max_pages, timeout_s=args.extract_timeout
+        max_file_mb=args.max_file_mb,
+        max_pages=args.max_pages,
+        timeout_s=args.extract_timeout,
+        ocr=not args.no_ocr,
+        max_ocr_pages=args.max_ocr_pages,
     )
 
 

@@ -10,7 +10,6 @@ from pathlib import Path
 
 from app.core.errors import InputError
 from app.core.policy import Policy
-from app.ingest import supported
 from app.runtime.files import atomic_write
 from app.store import batches
 from app.store.repository import Store
@@ -19,6 +18,8 @@ from app.store.repository import Store
 def expand(paths: list[Path]) -> tuple[list[Path], bool]:
     """Files as given, folders replaced by their supported files (recursively, sorted).
     Returns (files, whether any folder was given)."""
+    from app.ingest import FORMAT_NAMES, supported  # pypdf and friends: only for a folder
+
     files: list[Path] = []
     any_folder = False
     for path in paths:
@@ -26,7 +27,7 @@ def expand(paths: list[Path]) -> tuple[list[Path], bool]:
             any_folder = True
             found = sorted(p for p in path.rglob("*") if p.is_file() and supported(p))
             if not found:
-                raise InputError("no PDF, DOCX, TXT or Markdown files in this folder", path=path)
+                raise InputError(f"no files Safeguard Desk reads ({FORMAT_NAMES})", path=path)
             files.extend(found)
         else:
             files.append(path)

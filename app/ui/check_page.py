@@ -29,7 +29,7 @@ from app.core.engine import Engine, TokenCallback
 from app.core.errors import Cancelled, UsageError
 from app.core.progress import CancelToken, Progress, ProgressEvent
 from app.core.types import CHECK_EFFORTS, CheckEffort
-from app.ingest import SUFFIXES
+from app.ingest import FORMAT_NAMES, SUFFIXES
 from app.models.catalogue import SMOKE_NOTICE
 from app.services.checking import CheckOptions, CheckRequest, ChecksDone, run_checks
 from app.ui.errors import show_error
@@ -72,7 +72,7 @@ class CheckPage(QWidget):
         self.document_list = QListWidget()
         self.document_list.setObjectName("documentList")
         self.document_hint = hint(
-            "Drop PDF, DOCX, TXT or Markdown files here, or press Add documents."
+            f"Drop documents here ({FORMAT_NAMES}), or press Add documents."
         )
         add = QPushButton("Add documents…")
         add.clicked.connect(self.choose_documents)
