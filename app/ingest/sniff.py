@@ -136,7 +136,7 @@ def _zip_kind(data: bytes) -> str:
 
 
 def _cfb_kind(data: bytes) -> str:
-    import olefile  # type: ignore[import-untyped]  # comes with extract-msg
+    import olefile  # type: ignore[import-untyped]
 
     try:
         with olefile.OleFileIO(io.BytesIO(data)) as ole:
