@@ -12,7 +12,6 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 from app.core.errors import Cancelled, DownloadFailed, InputError
@@ -22,22 +21,10 @@ from app.models.download import download
 from app.models.installed import load_installed
 from tests.conftest import ROOT
 from tests.helpers.fake_hub import COMMIT, FakeHub, HostedFile
+# small_gguf is also imported from here by tests/ui and tests/test_cli_model.py
+from tests.helpers.gguf_files import small_gguf
 
 ENTRY = {"repo_id": "acme/tiny-GGUF", "filename": "tiny.gguf", "approx_bytes": 4_200_000}
-
-
-def small_gguf(path: Path, megabytes: int = 4) -> bytes:
-    import gguf
-
-    writer = gguf.GGUFWriter(str(path), "llama")
-    writer.add_context_length(2048)
-    rng = np.random.default_rng(1)
-    writer.add_tensor("blob.weight", rng.random((megabytes * 2**18,), dtype=np.float32))
-    writer.write_header_to_file()
-    writer.write_kv_data_to_file()
-    writer.write_tensors_to_file()
-    writer.close()
-    return path.read_bytes()
 
 
 @pytest.fixture(scope="module")
@@ -72,7 +59,8 @@ def test_download_verifies_records_and_only_downloads(hub: FakeHub, model_bytes:
     assert all(a.done <= b.done for a, b in itertools.pairwise(downloading))
     assert "MB/s" in downloading[-1].message and "left" in downloading[-1].message
     assert hub.paths() == [
-        "/acme/tiny-GGUF/resolve/main/tiny.gguf",
+        "/api/models/acme/tiny-GGUF/revision/main?blobs=true",  # the file list with LFS metadata
+        f"/acme/tiny-GGUF/resolve/{COMMIT}/tiny.gguf",  # pinned to the listed commit
         "/cdn/acme/tiny-GGUF/tiny.gguf",
     ]
     assert all("authorization" not in {k.lower() for k in h} for _, _, h in hub.requests)
@@ -85,7 +73,7 @@ def test_token_goes_to_the_hub_and_never_to_the_cdn(hub: FakeHub) -> None:
         path.split("/")[1]: {k.lower(): v for k, v in headers.items()}.get("authorization")
         for _, path, headers in hub.requests
     }
-    assert auth == {"acme": "Bearer hf_secret_token", "cdn": None}
+    assert auth == {"api": "Bearer hf_secret_token", "acme": "Bearer hf_secret_token", "cdn": None}
 
 
 def test_checksum_mismatch_is_quarantined(hub: FakeHub) -> None:
