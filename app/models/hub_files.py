@@ -25,10 +25,18 @@ for _name in (
 
 import re  # noqa: E402
 from dataclasses import dataclass  # noqa: E402
+from pathlib import Path  # noqa: E402
 from urllib.parse import urlparse  # noqa: E402
 
 import httpx2  # noqa: E402
-from huggingface_hub import HfApi, get_hf_file_metadata, get_session, hf_hub_url  # noqa: E402
+from huggingface_hub import (  # noqa: E402
+    HfApi,
+    HFCacheInfo,
+    get_hf_file_metadata,
+    get_session,
+    hf_hub_url,
+    scan_cache_dir,
+)
 from huggingface_hub.errors import (  # noqa: E402
     GatedRepoError,
     HfHubHTTPError,
@@ -181,6 +189,11 @@ def hub_headers(token: str | None, location: str, endpoint: str) -> dict[str, st
 
 def session() -> httpx2.Client:
     return get_session()
+
+
+def scan_cache(cache: Path) -> HFCacheInfo:
+    """The Hugging Face cache's repos and files (local only: nothing is fetched)."""
+    return scan_cache_dir(cache)
 
 
 def _origin(url: str) -> tuple[str, str, int | None]:

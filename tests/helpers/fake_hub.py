@@ -1,7 +1,7 @@
 """A small Hugging Face hub look-alike on 127.0.0.1 for download tests: real HTTP, and the layouts
 huggingface_hub really reads (from its source, 2.x):
 
-- ``GET /api/models/{repo}/revision/{rev}[?blobs=true]``: ``HfApi.model_info`` — the repo's JSON
+- ``GET /api/models/{repo}[/revision/{rev}][?blobs=true]``: ``HfApi.model_info`` — the repo's JSON
   with ``sha`` (the commit) and ``siblings`` (``rfilename``, and with ``blobs``: ``blobId``,
   ``size``, ``lfs`` = ``{sha256, size, pointerSize}``);
 - ``GET /api/models/{repo}/tree/{rev}[/{path}]``: ``list_repo_tree`` / ``list_repo_files`` —
@@ -115,7 +115,9 @@ class FakeHub:
                 split = urlsplit(self.path)
                 query = parse_qs(split.query)
                 parts = [unquote(p) for p in split.path.strip("/").split("/")]
-                if parts[:2] == ["api", "models"] and len(parts) >= 6:
+                if parts[:2] == ["api", "models"] and len(parts) == 4:  # model_info, no revision
+                    self._api(f"{parts[2]}/{parts[3]}", "revision", "main", [], query)
+                elif parts[:2] == ["api", "models"] and len(parts) >= 6:
                     self._api(f"{parts[2]}/{parts[3]}", parts[4], parts[5], parts[6:], query)
                 elif len(parts) >= 5 and parts[2] == "resolve":
                     self._resolve(f"{parts[0]}/{parts[1]}", parts[3], "/".join(parts[4:]))
