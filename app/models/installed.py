@@ -13,7 +13,7 @@ from __future__ import annotations
 import contextlib
 import json
 import shutil
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, fields, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -198,12 +198,11 @@ def verify(name: str, progress: Progress = no_progress) -> Installed:
 
 
 def _restat(item: Installed) -> Installed:
-    from dataclasses import replace
-
+    """The item with its linked files' current sizes and mtimes (their bytes were checked)."""
     stat = item.path.stat()
     parts = tuple(
         replace(p, size=path.stat().st_size, mtime_ns=path.stat().st_mtime_ns)
-        for p, path in zip(item.parts, item.part_paths, strict=True)
+        for p, path in zip(item.parts, item.part_paths if item.parts else (), strict=True)
     )
     size = sum(p.size for p in parts) if parts else stat.st_size
     return replace(item, mtime_ns=stat.st_mtime_ns, size=size, parts=parts)
