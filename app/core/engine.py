@@ -38,6 +38,9 @@ class EngineInfo:
     n_ctx: int
     seed: int
     temperature: float
+    top_p: float = 1.0  # nucleus sampling cut (1.0: none)
+    top_k: int | None = None  # None: not set by us (the engine's or server's own default)
+    min_p: float | None = None
 
 
 class TokenCallback(Protocol):

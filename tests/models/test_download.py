@@ -21,6 +21,7 @@ from app.models.download import download
 from app.models.installed import load_installed
 from tests.conftest import ROOT
 from tests.helpers.fake_hub import COMMIT, FakeHub, HostedFile
+
 # small_gguf is also imported from here by tests/ui and tests/test_cli_model.py
 from tests.helpers.gguf_files import small_gguf
 

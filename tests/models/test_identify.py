@@ -33,7 +33,9 @@ def test_a_real_harmony_vocabulary_is_recognised() -> None:
 def test_the_smoke_model_is_named_for_what_it_is(smoke_model_path: Path) -> None:
     found = identify(read_header(smoke_model_path))
     assert (found.kind, found.architecture, found.harmony) == ("other", "gemma3", False)
-    assert found.note == "this is a gemma3 model, not gpt-oss-safeguard: it can only run smoke checks"
+    assert found.note == (
+        "this is a gemma3 model, not gpt-oss-safeguard: it can only run smoke checks"
+    )
     assert not found.real and found.looks_like == "not gpt-oss"
 
 
@@ -88,4 +90,5 @@ def test_a_later_part_of_a_split_model_points_to_the_first(tmp_path: Path) -> No
     parts = model_gguf(tmp_path / "big.gguf", name="Gpt Oss Safeguard 120b", parts=2)
     assert identify(read_header(parts[0])).kind == "safeguard"
     second = identify(read_header(parts[1]))
-    assert second.kind == "other" and "part 2 of 2" in second.note and "00001-of-00002" in second.note
+    assert second.kind == "other" and "part 2 of 2" in second.note
+    assert "00001-of-00002" in second.note

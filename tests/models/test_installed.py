@@ -1,10 +1,9 @@
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
-
-import os
 
 from app.core.errors import Cancelled, InputError, ModelUnavailable
 from app.core.progress import CancelToken, ProgressEvent
@@ -158,9 +157,12 @@ def test_a_name_cannot_be_taken_twice_by_a_link(safeguard: Path, gguf_file: Path
 
 def test_a_model_that_is_not_gpt_oss_is_named_and_not_made_the_default(tmp_path: Path) -> None:
     gemma = model_gguf(tmp_path / "gemma-3-270m-it-Q4_K_M.gguf", "gemma3", vocabulary="small")[0]
-    with pytest.raises(InputError, match="this is a gemma3 model, not gpt-oss-safeguard: it can "
-                       "only run smoke checks; it cannot be installed as gpt-oss-safeguard-20b"):
-        installed.import_model(gemma, DEFAULT_MODEL)  # fmt: skip
+    with pytest.raises(
+        InputError,
+        match="this is a gemma3 model, not gpt-oss-safeguard: it can "
+        "only run smoke checks; it cannot be installed as gpt-oss-safeguard-20b",
+    ):
+        installed.import_model(gemma, DEFAULT_MODEL)
     renamed = gemma.with_name("gpt-oss-safeguard-20b-MXFP4.gguf")  # a misleading file name
     gemma.rename(renamed)
     item = installed.import_model(renamed, link=True)

@@ -114,7 +114,10 @@ def test_a_repo_without_the_file_falls_back(hub: FakeHub, quantised: bytes) -> N
 
 @pytest.mark.parametrize(
     ("published", "reason"),
-    [({"sha256": "ab" * 32}, "the published one abababab"), ({"bytes": 12}, "the published one 12")],
+    [
+        ({"sha256": "ab" * 32}, "the published one abababab"),
+        ({"bytes": 12}, "the published one 12"),
+    ],
 )
 def test_a_file_that_differs_from_the_published_one_is_not_taken(
     hub: FakeHub, quantised: bytes, published: dict[str, Any], reason: str
