@@ -38,8 +38,9 @@ class EngineInfo:
     n_ctx: int
     seed: int
     temperature: float
-    top_p: float = 1.0  # nucleus sampling cut (1.0: none)
-    top_k: int | None = None  # None: not set by us (the engine's or server's own default)
+    # None: not set by us (a server's own default); top_p 1.0, top_k 0, min_p 0.0: no cut
+    top_p: float | None = None
+    top_k: int | None = None
     min_p: float | None = None
 
 

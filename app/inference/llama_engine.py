@@ -82,7 +82,10 @@ class LlamaCppEngine:
             raise ModelUnavailable(
                 f"cannot load the model file ({error})", path=settings.model_path
             ) from None
-        self.harmony = self._llama.metadata.get("general.architecture") == "gpt-oss"
+        # The harmony path needs gpt-oss *and* its vocabulary: the control tokens at their ids.
+        gpt_oss = self._llama.metadata.get("general.architecture") == "gpt-oss"
+        channel = self._llama.tokenize(b"<|channel|>", add_bos=False, special=True)
+        self.harmony = gpt_oss and channel == [harmony.CHANNEL]
         self._template = None if self.harmony else ChatTemplate(self._llama, settings.chat_format)
         self._lock = threading.Lock()  # one Llama context: one request at a time
 

@@ -56,7 +56,7 @@ class ServerSettings:
     answer_tokens: int = 1024
     seed: int = 42
     temperature: float = 0.2
-    top_p: float = 1.0
+    top_p: float | None = None  # None: not sent (the server's own default)
     reasoning_tokens: dict[str, int] | None = None  # per effort; None: REASONING_TOKENS
 
 
@@ -176,13 +176,14 @@ class ServerEngine:
             "messages": messages,
             "max_tokens": max_tokens,
             "temperature": self.settings.temperature,
-            "top_p": self.settings.top_p,
             "seed": self.settings.seed,
             "stream": True,
             "stream_options": {"include_usage": True},
             "reasoning_effort": effort,
             "chat_template_kwargs": {"reasoning_effort": effort},
         }
+        if self.settings.top_p is not None:
+            body["top_p"] = self.settings.top_p
         if response_format is not None:
             body["response_format"] = response_format
         reply = _Reply()

@@ -80,7 +80,7 @@ def download(
         size = sum(f.size for f in plan.files)
         progress(
             ProgressEvent(
-                "source", 0, size,
+                "source", 0, 0,
                 f"using {source.repo_id} ({', '.join(f.path for f in plan.files)}, "
                 f"{size / 2**30:.2f} GiB, commit {plan.commit[:12]})",
             )
@@ -130,7 +130,7 @@ def _download_plan(
         location = file_location(
             url, f"{plan.source.repo_id}/{remote.path}", endpoint, token, timeout
         )
-        states.append((remote, location, _prepare(folder, remote, url)))
+        states.append((remote, location, _prepare(folder, remote, plan.source.repo_id)))
     have_all = sum(have for _, _, (_, _, have) in states)
     check_disk(folder, max(total - have_all, 0))
     meter = _Meter(total, time.monotonic())
@@ -166,6 +166,15 @@ def _download_plan(
 
 def _install(name: str, plan: Plan, finished: list[tuple[Path, str]]) -> Installed:
     """Rename the verified parts into place and write the manifest (last: it makes the model)."""
+    identity = identify(read_header(finished[0][0]), plan.source.repo_id)
+    if name in real_model_names() and not identity.real:  # checked before it takes the name
+        for partial, _ in finished:
+            partial.replace(partial.with_name(f"{partial.stem}.quarantined-{int(time.time())}"))
+            partial.with_name(partial.name + ".json").unlink(missing_ok=True)
+        raise DownloadFailed(
+            f"{plan.source.label}: {identity.note}; it was not installed as {name}",
+            path=finished[0][0].with_suffix(""),
+        )
     targets = []
     for partial, digest in finished:
         target = partial.with_name(partial.name.removesuffix(".part"))
@@ -174,13 +183,6 @@ def _install(name: str, plan: Plan, finished: list[tuple[Path, str]]) -> Install
         targets.append((target, digest))
     first = targets[0][0]
     info = read_header(first)
-    identity = identify(info, plan.source.repo_id)
-    if name in real_model_names() and not identity.real:
-        for target, _ in targets:
-            target.replace(target.with_name(f"{target.name}.quarantined-{int(time.time())}"))
-        raise DownloadFailed(
-            f"{plan.source.label}: {identity.note}; it was not installed as {name}", path=first
-        )
     parts = tuple(Part(t.name, t.stat().st_size, d) for t, d in targets) if len(targets) > 1 else ()
     return record(
         name, first, targets[0][1], "download", info, parts=parts, identity=identity,
@@ -188,12 +190,14 @@ def _install(name: str, plan: Plan, finished: list[tuple[Path, str]]) -> Install
     )  # fmt: skip
 
 
-def _prepare(folder: Path, remote: RemoteFile, url: str) -> tuple[Path, Path, int]:
-    """The part file, its sidecar, and how many bytes of an earlier attempt can be kept."""
+def _prepare(folder: Path, remote: RemoteFile, repo_id: str) -> tuple[Path, Path, int]:
+    """The part file, its sidecar, and how many bytes of an earlier attempt can be kept: those
+    of the same file (repo, path, sha256, size), whatever commit it was listed at (a new
+    commit that only edits the model card must not cost a 12 GB restart)."""
     target = folder / Path(remote.path).name
     partial = target.with_name(target.name + ".part")
     sidecar = target.with_name(target.name + ".part.json")
-    state = {"url": url, "etag": remote.sha256, "size": remote.size, "sha256": remote.sha256}
+    state = {"file": f"{repo_id}/{remote.path}", "sha256": remote.sha256, "size": remote.size}
     have = _resumable(partial, sidecar, state)
     folder.mkdir(parents=True, exist_ok=True)
     sidecar.write_text(json.dumps(state), encoding="utf-8")
@@ -204,7 +208,7 @@ def _resumable(partial: Path, sidecar: Path, state: dict[str, Any]) -> int:
     """Bytes of an earlier attempt that can be kept: only when it was for the same remote file."""
     try:
         earlier = json.loads(sidecar.read_text(encoding="utf-8"))
-        same = all(earlier.get(k) == state[k] for k in ("url", "etag", "size"))
+        same = all(earlier.get(k) == state[k] for k in ("file", "sha256", "size"))
     except (OSError, ValueError):
         same = False
     if not same or not partial.exists():

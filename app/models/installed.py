@@ -108,9 +108,11 @@ def list_all() -> list[tuple[Installed, str]]:
     return [(item, install_problem(item)) for item in found if item is not None]
 
 
-def list_installed() -> list[Installed]:
-    """The installed models that can be used now."""
-    return [item for item, problem in list_all() if not problem]
+def list_installed(*, real_only: bool = False) -> list[Installed]:
+    """The installed models that can be used now; ``real_only``: only gpt-oss ones (what may
+    stand in for the default model: a gemma file can only run smoke checks)."""
+    usable = [item for item, problem in list_all() if not problem]
+    return [item for item in usable if item.kind != "other"] if real_only else usable
 
 
 def record(

@@ -70,6 +70,7 @@ class FakeHub:
     files: dict[str, HostedFile] = field(default_factory=dict)  # "org/repo/path/in/repo"
     repo_status: dict[str, int] = field(default_factory=dict)  # "org/repo" -> 401/403/404/500
     listing_lfs: bool = True  # False: model_info's siblings lack LFS metadata (a thin mirror)
+    commit: str = COMMIT  # the repos' head (change it to model a new commit)
     requests: list[tuple[str, str, dict[str, str]]] = field(default_factory=list)
     server: QuietServer | None = None
     cdn: QuietServer | None = None  # another origin, as the hub's CDN is
@@ -134,7 +135,7 @@ class FakeHub:
                     code = _CODES.get(status)
                     self._plain(status, b"refused", {"X-Error-Code": code} if code else {})
                     return True
-                if revision not in ("main", COMMIT):
+                if revision not in ("main", hub.commit):
                     self._plain(404, b"no such revision", {"X-Error-Code": "RevisionNotFound"})
                     return True
                 return False
@@ -158,7 +159,7 @@ class FakeHub:
                                                   "pointerSize": 135}  # fmt: skip
                         siblings.append(sibling)
                     info = {"_id": "0" * 24, "id": repo, "modelId": repo,
-                            "author": repo.split("/")[0], "sha": COMMIT, "private": False,
+                            "author": repo.split("/")[0], "sha": hub.commit, "private": False,
                             "gated": False, "disabled": False, "library_name": "gguf",
                             "tags": ["gguf"], "siblings": siblings}  # fmt: skip
                     self._json(info)
@@ -187,7 +188,7 @@ class FakeHub:
                     return
                 self.send_response(302)
                 self.send_header("Location", f"{hub.cdn_url}/cdn/{repo}/{path}")
-                self.send_header("X-Repo-Commit", COMMIT)
+                self.send_header("X-Repo-Commit", hub.commit)
                 self.send_header("X-Linked-Etag", f'"{hosted.sha256}"')
                 self.send_header("X-Linked-Size", str(len(hosted.data)))
                 self.send_header("ETag", '"pointer-etag"')

@@ -66,11 +66,13 @@ def test_the_same_reasoning_under_two_names_is_kept_once(stub: StubServer) -> No
     stub.field_name, stub.also_under = "reasoning", "reasoning_content"
     result, _ = judge(stub)
     assert result.analysis == REASONING
+    assert all("top_p" not in body for body in stub.bodies)  # unset: the server's default
 
 
 def test_the_request_carries_the_effort_and_the_sampling(stub: StubServer) -> None:
     engine = ServerEngine(ServerSettings(stub.url, "m", temperature=1.0, top_p=1.0))
     assert (engine.info.temperature, engine.info.top_p) == (1.0, 1.0)  # reports can say so
+    assert ServerEngine(ServerSettings(stub.url, "m")).info.top_p is None  # the server's own
     judge(stub, "medium", temperature=1.0, top_p=0.9)
     for body in stub.bodies:
         assert body["reasoning_effort"] == "medium"

@@ -107,6 +107,24 @@ def test_cancel_keeps_a_partial_that_the_next_run_resumes(hub: FakeHub, model_by
     assert ranges[-1] == f"bytes={kept}-"
 
 
+def test_a_new_commit_that_keeps_the_file_does_not_restart(
+    hub: FakeHub, model_bytes: bytes
+) -> None:
+    token = CancelToken()
+
+    def cancel_soon(event: ProgressEvent) -> None:
+        if event.stage == "downloading" and event.done >= 1_000_000:
+            token.cancel()
+
+    with pytest.raises(Cancelled):
+        download("tiny-test", ENTRY, endpoint=hub.url, progress=cancel_soon, cancel=token)
+    hub.commit = "f" * 40  # the model card was edited upstream; the GGUF is the same
+    item = download("tiny-test", ENTRY, endpoint=hub.url)
+    ranges = [h.get("Range") or h.get("range") for m, p, h in hub.requests if p.startswith("/cdn")]
+    assert ranges[-1] is not None and ranges[-1] != "bytes=0-"
+    assert (item.revision, item.path.read_bytes()) == ("f" * 40, model_bytes)
+
+
 def test_resume_after_kill_9(hub: FakeHub, model_bytes: bytes, catalogue_override: Path) -> None:
     hosted = hub.files["acme/tiny-GGUF/tiny.gguf"]
     hosted.delay_per_chunk = 0.02  # about 3 MB/s: slow enough to kill half way

@@ -170,6 +170,7 @@ def test_a_model_that_is_not_gpt_oss_is_named_and_not_made_the_default(tmp_path:
     assert item.note.startswith("this is a gemma3 model")
     with pytest.raises(ModelUnavailable, match="model download"):
         resolve_model(DEFAULT_MODEL)  # still no default model
+    assert installed.list_installed(real_only=True) == []  # nor a stand-in for it
     assert resolve_model(item.name).note == item.note
 
 
