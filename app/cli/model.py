@@ -100,7 +100,7 @@ def _download(args: argparse.Namespace) -> int:
     from app.runtime.secrets import get_token
 
     entry = catalogue().get(args.name)
-    if entry is None or "repo_id" not in entry:
+    if entry is None or not (entry.get("sources") or entry.get("repo_id")):
         raise ModelUnavailable(f"'{args.name}' is not a downloadable catalogue model")
     if "shape" in entry:
         fit = estimate(

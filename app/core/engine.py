@@ -42,6 +42,10 @@ class EngineInfo:
     n_ctx: int
     seed: int
     temperature: float
+    # None: not set by us (a server's own default); top_p 1.0, top_k 0, min_p 0.0: no cut
+    top_p: float | None = None
+    top_k: int | None = None
+    min_p: float | None = None
 
 
 class TokenCallback(Protocol):

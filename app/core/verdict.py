@@ -78,6 +78,8 @@ def verdict_schema(
 
 def parse_verdict(text: str) -> Verdict:
     """Parse and validate a final message. Raises VerdictFormatError with a reason."""
+    if not text.strip():  # e.g. a server that put nothing in the final channel
+        raise VerdictFormatError("the answer is empty")
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:

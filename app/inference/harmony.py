@@ -108,7 +108,10 @@ def header(channel: str, *, new_message: bool) -> list[int]:
 
 
 def decode(tokens: list[int]) -> str:
-    return str(encoding().decode_utf8(tokens)) if tokens else ""
+    """Text of generated ids. Bytes that are not whole UTF-8 (an answer cut off by its budget
+    inside a character) become U+FFFD, as on the chat path: a cut answer is then an unparsable
+    verdict, reported as such, not an exception."""
+    return str(encoding().decode(tokens, errors="replace")) if tokens else ""
 
 
 class ChannelTracker:

@@ -56,6 +56,9 @@ class LlamaSettings:
     n_threads: int = field(default_factory=lambda: os.cpu_count() or 1)
     seed: int = DEFAULT_SEED
     temperature: float = DEFAULT_TEMPERATURE
+    top_p: float = 0.95  # nucleus sampling; gpt-oss's publishers advise 1.0 (engine config)
+    top_k: int = 40  # 0: off
+    min_p: float = 0.05  # 0.0: off
     answer_tokens: int = 1024
     chat_format: str | None = None  # for models without a template in the file
     reasoning_tokens: dict[str, int] | None = None  # per effort; None: by model kind
@@ -86,14 +89,20 @@ class LlamaCppEngine:
             raise ModelUnavailable(
                 f"cannot load the model file ({error})", path=settings.model_path
             ) from None
-        self.harmony = self._llama.metadata.get("general.architecture") == "gpt-oss"
+        # The harmony path needs gpt-oss *and* its vocabulary: the control tokens at their ids.
+        gpt_oss = self._llama.metadata.get("general.architecture") == "gpt-oss"
+        channel = self._llama.tokenize(b"<|channel|>", add_bos=False, special=True)
+        self.harmony = gpt_oss and channel == [harmony.CHANNEL]
         self._template = None if self.harmony else ChatTemplate(self._llama, settings.chat_format)
         self._lock = threading.Lock()  # one Llama context: one request at a time
 
     @property
     def info(self) -> EngineInfo:
         s = self.settings
-        return EngineInfo(s.name, s.file_sha256, "llama.cpp", s.n_ctx, s.seed, s.temperature)
+        return EngineInfo(
+            s.name, s.file_sha256, "llama.cpp", s.n_ctx, s.seed, s.temperature,
+            top_p=s.top_p, top_k=s.top_k, min_p=s.min_p,
+        )  # fmt: skip
 
     def close(self) -> None:
         with self._lock:
@@ -278,9 +287,9 @@ class LlamaCppEngine:
         for token in self._llama.generate(
             prompt,
             temp=s.temperature,
-            top_k=40,
-            top_p=0.95,
-            min_p=0.05,
+            top_k=s.top_k,
+            top_p=s.top_p,
+            min_p=s.min_p,
             repeat_penalty=1.0,
             grammar=grammar,
         ):

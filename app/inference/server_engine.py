@@ -2,12 +2,20 @@
 ``python -m llama_cpp.server``): for teams that run the 120b model on a shared GPU machine.
 
 Same two phases as the local engine: the model reasons freely first (the reasoning is kept when
-the server returns it, as ``reasoning_content`` for gpt-oss behind a harmony-aware server, or as
-the first answer otherwise), then writes the verdict under the server's structured output
-(``json_schema``; servers that only know llama-cpp-python's ``json_object`` + schema form get
-that after a 4xx). The reasoning effort is passed as ``reasoning_effort`` and in the system
-message. Responses are streamed, so Cancel stops between chunks. The API key comes from the
-keyring and goes only to the configured server.
+the server returns it, or the first answer otherwise), then writes the verdict under the
+server's structured output (``json_schema``; servers that only know llama-cpp-python's
+``json_object`` + schema form get that after a 4xx).
+
+Servers name the reasoning differently: ``reasoning`` (vLLM since late 2025), ``reasoning_content``
+(llama.cpp's server, older vLLM), ``thinking`` (Ollama's native API); all three are read, from
+streamed deltas and from whole (non-streamed) messages alike. The reasoning effort is passed as
+``reasoning_effort``, in ``chat_template_kwargs`` (llama.cpp's server hands it to gpt-oss's
+template there) and in the system message. An empty final answer is no verdict: gpt-oss behind
+some servers with structured output writes nothing there, and the pipeline then reports the
+policy as indeterminate rather than read anything else as the answer.
+
+Responses are streamed, so Cancel stops between chunks. The API key comes from the keyring and
+goes only to the configured server.
 """
 
 from __future__ import annotations
@@ -37,6 +45,12 @@ FINAL_QUESTION = (
     "Now give your verdict as the JSON object described in the instructions, and nothing else."
 )
 REASONING_TOKENS = {"low": 512, "medium": 1024, "high": 2048}
+REASONING_FIELDS = ("reasoning_content", "reasoning", "thinking")
+MAX_BODY = 16 * 2**20  # a whole (non-streamed) answer is read up to this size
+EMPTY_FINAL = (
+    "the server returned an empty final answer (no verdict; a known failure of gpt-oss behind "
+    "some servers with structured output)"
+)
 
 
 @dataclass(frozen=True)
@@ -49,6 +63,7 @@ class ServerSettings:
     answer_tokens: int = 1024
     seed: int = DEFAULT_SEED
     temperature: float = DEFAULT_TEMPERATURE
+    top_p: float | None = None  # None: not sent (the server's own default)
     reasoning_tokens: dict[str, int] | None = None  # per effort; None: REASONING_TOKENS
 
 
@@ -69,6 +84,7 @@ class ServerEngine:
             n_ctx=self.settings.n_ctx,
             seed=self.settings.seed,
             temperature=self.settings.temperature,
+            top_p=self.settings.top_p,
         )
 
     def close(self) -> None:
@@ -107,6 +123,9 @@ class ServerEngine:
             {"role": "user", "content": FINAL_QUESTION},
         ]
         final = self._final(follow_up, request, cancel, on_text)
+        notes = () if final.content.strip() else (EMPTY_FINAL,)
+        if final.reasoning:  # reasoning the server kept apart while it wrote the verdict
+            analysis = f"{analysis}\n\n{final.reasoning}" if analysis else final.reasoning
         # Servers that send no usage figures (llama-cpp-python's) get our own: the estimate for
         # the prompt, one token per streamed chunk; what the server took from its cache is
         # unknown, so all prompt tokens count as evaluated.
@@ -121,6 +140,7 @@ class ServerEngine:
             completion_tokens=(first.completion_tokens or first.chunks)
             + (final.completion_tokens or final.chunks),
             prompt_tokens_evaluated=first_prompt + final_prompt,
+            notes=notes,
         )
 
     def _final(
@@ -170,19 +190,21 @@ class ServerEngine:
             "stream": True,
             "stream_options": {"include_usage": True},
             "reasoning_effort": effort,
+            "chat_template_kwargs": {"reasoning_effort": effort},
         }
+        if self.settings.top_p is not None:
+            body["top_p"] = self.settings.top_p
         if response_format is not None:
             body["response_format"] = response_format
         reply = _Reply()
         for event in self._events(body, cancel):
-            usage = event.get("usage") or {}
-            if usage:
-                reply.prompt_tokens = int(usage.get("prompt_tokens") or 0)
-                reply.completion_tokens = int(usage.get("completion_tokens") or 0)
-            for choice in event.get("choices") or []:
-                delta = choice.get("delta") or {}
-                thinking = delta.get("reasoning_content") or delta.get("reasoning") or ""
-                text = delta.get("content") or ""
+            _usage(event, reply)
+            for message in _messages(event):
+                # the first field present: some servers send the same text under two names
+                thinking = next(
+                    (t for key in REASONING_FIELDS if (t := _text(message.get(key)))), ""
+                )
+                text = _text(message.get("content"))
                 if thinking or text:
                     reply.chunks += 1
                 if thinking:
@@ -226,18 +248,64 @@ class ServerEngine:
                 "check the address in Settings and that the server is running"
             ) from None
         with response:
-            for raw in response:
+            kind = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
+            if kind == "application/json":  # the whole message at once, not a stream
+                yield from _whole(response.read(MAX_BODY + 1))
+                return
+            while raw := response.readline(MAX_BODY):  # a line per event, each one bounded
                 cancel.raise_if_cancelled()  # between chunks: closing the stream stops the server
                 line = raw.decode("utf-8", errors="replace").strip()
-                if not line.startswith("data:"):
+                if line.startswith("data:"):
+                    data = line[len("data:") :].strip()
+                elif line.startswith("{"):  # newline-delimited JSON (Ollama's native API)
+                    data = line
+                else:
                     continue
-                data = line[len("data:") :].strip()
                 if data == "[DONE]":
                     return
                 try:
                     yield json.loads(data)
                 except ValueError:
                     log.info("ignoring a malformed event from the server: %r", data[:200])
+
+
+def _whole(body: bytes) -> Iterator[dict[str, Any]]:
+    if len(body) > MAX_BODY:
+        raise EngineError(f"the server's answer is larger than {MAX_BODY // 2**20} MB")
+    try:
+        data = json.loads(body)
+    except ValueError:
+        raise EngineError("the server's answer is not JSON") from None
+    if isinstance(data, dict):
+        yield data
+
+
+def _messages(event: dict[str, Any]) -> list[dict[str, Any]]:
+    """The message parts of one event: streamed deltas, whole messages (a non-streamed answer),
+    or Ollama's native ``message``."""
+    found = []
+    for choice in event.get("choices") or []:
+        if isinstance(choice, dict):
+            part = choice.get("delta") or choice.get("message")
+            if isinstance(part, dict):
+                found.append(part)
+    if isinstance(event.get("message"), dict):
+        found.append(event["message"])
+    return found
+
+
+def _text(value: object) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _usage(event: dict[str, Any], reply: _Reply) -> None:
+    usage = event.get("usage") or {}
+    if usage:
+        reply.prompt_tokens = int(usage.get("prompt_tokens") or 0)
+        reply.completion_tokens = int(usage.get("completion_tokens") or 0)
+    elif event.get("done") and "eval_count" in event:  # Ollama's native API
+        reply.prompt_tokens = int(event.get("prompt_eval_count") or 0)
+        reply.completion_tokens = int(event.get("eval_count") or 0)
 
 
 @dataclass

@@ -1,18 +1,30 @@
 """Named models and where they live. Repo ids and file names are data (catalogue.json), so a
-changed upstream name needs no code change."""
+changed upstream name needs no code change.
+
+A downloadable entry lists ``sources``, tried in order: ``repo_id``, ``file`` (a file name or an
+fnmatch pattern, matched case-insensitively against the repo's files; a split model's first part
+or a pattern matching its parts), ``revision``, the expected ``quantization``, and the ``bytes``
+and ``sha256`` its publisher states (null when not published; the hub's LFS metadata is used
+then). An entry in the older form (``repo_id`` + ``filename`` [+ ``sha256``]) is one source.
+``architecture`` names what the file must be (``gpt-oss``: nothing else is installed under
+that name, see app.models.identify).
+"""
 
 from __future__ import annotations
 
+import fnmatch
 import importlib
 import json
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from app.core.errors import ModelUnavailable
-from app.models.installed import load_installed
+from app.models.gguf_header import read_header
+from app.models.identify import Identity, identify
+from app.models.installed import install_problem, load_installed
 from app.runtime.paths import models_dir
 
 DEFAULT_MODEL = "gpt-oss-safeguard-20b"
@@ -30,6 +42,71 @@ class ModelRef:
     smoke: bool
     n_ctx: int
     chat_format: str | None
+    note: str = ""  # what the user must be told about this file (base model, not gpt-oss...)
+    identity: Identity | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class Source:
+    """One place a catalogue model can be downloaded from."""
+
+    repo_id: str
+    file: str  # a file name or fnmatch pattern, matched case-insensitively
+    revision: str = "main"
+    quantization: str = ""
+    bytes: int = 0  # as published (all parts of a split model); 0: not published
+    sha256: str = ""  # as published (single files); "": take the hub's LFS metadata
+    note: str = ""
+
+    @property
+    def label(self) -> str:
+        return f"{self.repo_id}/{self.file}"
+
+    def matches(self, filename: str) -> bool:
+        """Whether a file of the repo (a path) is this source's file, case-insensitively."""
+        pattern = self.file.casefold()
+        for candidate in (filename.casefold(), filename.rsplit("/", 1)[-1].casefold()):
+            if candidate == pattern or fnmatch.fnmatchcase(candidate, pattern):
+                return True
+        return False
+
+
+def sources(entry: dict[str, Any]) -> list[Source]:
+    """The entry's download sources in the order to try them (none: not downloadable)."""
+    raw = entry.get("sources")
+    if raw is None and entry.get("repo_id"):
+        raw = [{"repo_id": entry["repo_id"], "file": entry.get("filename", ""),
+                "revision": entry.get("revision"), "sha256": entry.get("sha256")}]  # fmt: skip
+    found = []
+    for item in raw or []:
+        found.append(
+            Source(
+                repo_id=str(item["repo_id"]),
+                file=str(item.get("file") or item.get("filename") or ""),
+                revision=str(item.get("revision") or "main"),
+                quantization=str(item.get("quantization") or ""),
+                bytes=int(item.get("bytes") or 0),
+                sha256=str(item.get("sha256") or "").lower(),
+                note=str(item.get("note") or ""),
+            )
+        )
+    return found
+
+
+def catalogue_match(filename: str) -> tuple[str, Source] | None:
+    """The catalogue model and source a file name belongs to (an import of a downloaded file
+    gets its catalogue name and published checksum), or None."""
+    for name, entry in catalogue().items():
+        for source in sources(entry):
+            if source.matches(filename):
+                return name, source
+    return None
+
+
+def real_model_names() -> set[str]:
+    """Catalogue names that stand for a gpt-oss model (``"architecture": "gpt-oss"``): a file
+    that is not gpt-oss may not take them (it would become the default model)."""
+    return {name for name, entry in catalogue().items() if entry.get("architecture") == "gpt-oss"}
 
 
 def catalogue() -> dict[str, dict[str, Any]]:
@@ -55,22 +132,22 @@ def resolve_model(ref: str | None) -> ModelRef:
     entries = catalogue()
     if ref in entries:
         entry = entries[ref]
+        installed = load_installed(ref)
         return ModelRef(
             name=ref,
             path=_installed_path(ref, entry),
             smoke=bool(entry.get("smoke")),
             n_ctx=int(entry.get("n_ctx", 8192)),
             chat_format=entry.get("chat_format"),
+            note=installed.note if installed else "",
         )
     installed = load_installed(ref)
-    if installed is not None and installed.path.is_file():
-        return ModelRef(ref, installed.path, False, 8192, None)
+    if installed is not None:
+        return ModelRef(ref, _usable(ref), False, 8192, None, installed.note)
     path = Path(ref).expanduser()
     if path.is_file():
-        with path.open("rb") as handle:
-            if handle.read(4) != b"GGUF":
-                raise ModelUnavailable("not a GGUF model file", path=path)
-        return ModelRef(path.name, path, False, 8192, None)
+        found = identify(read_header(path))  # refuses what is not a complete GGUF
+        return ModelRef(path.name, path, False, 8192, None, found.note, found)
     known = ", ".join(entries)
     raise ModelUnavailable(f"no model '{ref}': give a GGUF file path or one of: {known}")
 
@@ -100,8 +177,16 @@ def _installed_path(name: str, entry: dict[str, Any]) -> Path:
                 "(./installer/run.sh does this)"
             ) from None
         return Path(module.assemble())
-    installed = load_installed(name)
-    path = installed.path if installed else models_dir() / name / str(entry["filename"])
+    if load_installed(name) is not None:
+        return _usable(name)
+    # A file put into the model's folder by hand (no manifest): any of its sources' names.
+    folder = models_dir() / name
+    names = [s.file for s in sources(entry) if not any(c in s.file for c in "*?[")]
+    path = folder / (names[0] if names else f"{name}.gguf")
+    for candidate in names:
+        if (folder / candidate).is_file():
+            path = folder / candidate
+            break
     if not path.is_file():
         raise ModelUnavailable(
             f"model '{name}' is not installed (looked for {path}); download it with "
@@ -110,3 +195,18 @@ def _installed_path(name: str, entry: dict[str, Any]) -> Path:
             f"{SMOKE_MODEL}"
         )
     return path
+
+
+def _usable(name: str) -> Path:
+    """The installed model's file, or ModelUnavailable saying why it cannot be used (a linked
+    file that moved or changed is reported, never used)."""
+    item = load_installed(name)
+    assert item is not None
+    problem = install_problem(item)
+    if problem:
+        raise ModelUnavailable(
+            f"model '{name}': {problem}; run 'safeguard-desk model verify {name}' to accept it "
+            "again if the change was intended, or import the file again",
+            path=item.path,
+        )
+    return item.path

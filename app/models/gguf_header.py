@@ -70,6 +70,13 @@ _FILE_TYPES = {
     38: "MXFP4_MOE",
 }
 MAX_STRING = 64 * 2**20  # a corrupt length must not make us allocate gigabytes
+# The largest header we read (metadata + tensor table). Real ones are tens of MB at most (a
+# 262k vocabulary with its merges); a corrupt count must not make a scan read a 12 GB file.
+MAX_HEADER = 256 * 2**20
+TOKENS_KEY = "tokenizer.ggml.tokens"
+# Vocabulary entries kept from the (otherwise counted only) token list, so a caller can tell one
+# vocabulary from another: o200k_harmony's control tokens (app.models.identify checks them).
+PROBE_TOKENS = frozenset({199998, 200002, 200005, 200006, 200007, 200008, 200012})
 
 
 @dataclass(frozen=True)
@@ -80,6 +87,7 @@ class GgufInfo:
     parameters: int
     data_bytes: int  # what the tensor table says the data section needs
     file_bytes: int
+    probe_tokens: dict[int, str] = field(default_factory=dict, repr=False)  # id -> text
 
     @property
     def architecture(self) -> str:
@@ -112,8 +120,20 @@ def read_header(path: Path) -> GgufInfo:
             return _parse(handle, path, size)
     except FileNotFoundError:
         raise ModelUnavailable("file not found", path=path) from None
+    except _TooLarge:
+        raise ModelUnavailable(
+            f"damaged GGUF header (larger than {MAX_HEADER // 2**20} MB)", path=path
+        ) from None
     except (struct.error, UnicodeDecodeError, EOFError, OverflowError, MemoryError):
         raise ModelUnavailable("truncated or damaged GGUF header", path=path) from None
+    except PermissionError:
+        raise ModelUnavailable("permission denied", path=path) from None
+    except IsADirectoryError:
+        raise ModelUnavailable("a folder, not a model file", path=path) from None
+
+
+class _TooLarge(Exception):
+    """The header goes on past MAX_HEADER: a corrupt count, not a model."""
 
 
 def _parse(handle: BinaryIO, path: Path, size: int) -> GgufInfo:
@@ -123,10 +143,11 @@ def _parse(handle: BinaryIO, path: Path, size: int) -> GgufInfo:
     if version not in (2, 3):
         raise ModelUnavailable(f"unsupported GGUF version {version}", path=path)
     metadata = {}
+    probes: dict[int, str] = {}
     for _ in range(kv_count):
         key = _string(handle)
         (value_type,) = struct.unpack("<I", _read(handle, 4))
-        metadata[key] = _value(handle, value_type)
+        metadata[key] = _value(handle, value_type, probes if key == TOKENS_KEY else None)
     alignment = int(metadata.get("general.alignment", 32))
     parameters = 0
     data_bytes = 0
@@ -149,10 +170,12 @@ def _parse(handle: BinaryIO, path: Path, size: int) -> GgufInfo:
             "(an interrupted copy or download?)",
             path=path,
         )
-    return GgufInfo(path, version, metadata, parameters, data_bytes, size)
+    return GgufInfo(path, version, metadata, parameters, data_bytes, size, probes)
 
 
 def _read(handle: BinaryIO, count: int) -> bytes:
+    if handle.tell() + count > MAX_HEADER:
+        raise _TooLarge
     data = handle.read(count)
     if len(data) != count:
         raise EOFError
@@ -166,7 +189,7 @@ def _string(handle: BinaryIO) -> str:
     return _read(handle, length).decode("utf-8")
 
 
-def _value(handle: BinaryIO, value_type: int) -> Any:
+def _value(handle: BinaryIO, value_type: int, probes: dict[int, str] | None = None) -> Any:
     if value_type in _SCALARS:
         fmt = _SCALARS[value_type]
         return struct.unpack(fmt, _read(handle, struct.calcsize(fmt)))[0]
@@ -177,11 +200,36 @@ def _value(handle: BinaryIO, value_type: int) -> Any:
         if item_type in _SCALARS:  # skip big scalar arrays (token scores) in one read
             width = struct.calcsize(_SCALARS[item_type])
             if count > 4096:
+                if handle.tell() + width * count > MAX_HEADER:
+                    raise _TooLarge
                 handle.seek(width * count, 1)
                 return count
             return list(
                 struct.unpack(f"<{count}{_SCALARS[item_type][1]}", _read(handle, width * count))
             )
+        if count > 4096 and item_type == _STRING:
+            _skip_strings(handle, count, probes)
+            return count  # a vocabulary or its merges: keep only the size (and the probes)
         items = [_value(handle, item_type) for _ in range(count)]
-        return items if count <= 4096 else count  # a vocabulary: keep only its size
+        return items if count <= 4096 else count
     raise EOFError
+
+
+def _skip_strings(handle: BinaryIO, count: int, probes: dict[int, str] | None) -> None:
+    """Step over ``count`` strings without decoding them (a 201k-token vocabulary and its 446k
+    merges are most of a gpt-oss header), keeping the probed entries."""
+    length_of = struct.Struct("<Q").unpack
+    read, seek = handle.read, handle.seek
+    for index in range(count):
+        if not index & 0xFFF and handle.tell() > MAX_HEADER:
+            raise _TooLarge
+        raw = read(8)
+        if len(raw) != 8:
+            raise EOFError
+        (length,) = length_of(raw)
+        if length > MAX_STRING:
+            raise EOFError
+        if probes is not None and index in PROBE_TOKENS:
+            probes[index] = _read(handle, length).decode("utf-8")
+        else:
+            seek(length, 1)

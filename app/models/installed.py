@@ -1,37 +1,52 @@
-"""Installed models: one folder per model under the models dir, holding the GGUF file and a
-``manifest.json`` (sha256, size, source, header facts). A file only becomes a model by an atomic
-rename after it was completely written and hashed, so a half file is never taken for a model."""
+"""Installed models: one folder per model under the models dir, holding a ``manifest.json``
+(sha256, size, source, header facts, what the file is) and, unless the model is *linked*, the
+GGUF file itself (all parts of a split model). A copied file only becomes a model by an atomic
+rename after it was completely written and hashed, so a half file is never taken for a model.
+
+A linked model stays where it was found (LM Studio's folder, Ollama's blob store, a share): it
+is hashed once, and its size and mtime are recorded; a linked file that is missing or changed
+is reported, never used, until ``verify`` hashes it again. Removing it deletes our manifest only.
+"""
 
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import shutil
-import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
-from typing import Any
 
 from app.core.clock import utc_now
-from app.core.errors import InputError, ModelUnavailable
-from app.core.progress import CancelToken, Progress, ProgressEvent, no_progress
-from app.models.gguf_header import GgufInfo, read_header
+from app.core.errors import ModelUnavailable
+from app.core.progress import CancelToken, Progress, no_progress
+from app.models.files import check_disk as check_disk  # re-exported: callers import it here
+from app.models.files import file_sha256 as file_sha256
+from app.models.files import forget_sha256, hash_file, remember_sha256
+from app.models.gguf_header import GgufInfo
+from app.models.identify import Identity, identify
 from app.runtime.files import atomic_write
 from app.runtime.paths import models_dir
 
 MANIFEST = "manifest.json"
-CHUNK = 4 * 2**20
-DISK_MARGIN = 256 * 2**20
+
+
+@dataclass(frozen=True)
+class Part:
+    """One file of a split model (the first is the one llama.cpp is given)."""
+
+    file: str  # a name in the model's folder, or an absolute path when linked
+    size: int
+    sha256: str
+    mtime_ns: int = 0
 
 
 @dataclass(frozen=True)
 class Installed:
     name: str
-    file: str
-    sha256: str
-    size: int
-    source: str  # "download" | "import"
+    file: str  # the (first) file: a name in the model's folder, or an absolute path if linked
+    sha256: str  # of that file
+    size: int  # all parts together
+    source: str  # "download" | "import" | "link"
     installed_at: str
     architecture: str = ""
     parameters: int = 0
@@ -39,10 +54,22 @@ class Installed:
     context_length: int = 0
     repo_id: str = ""
     revision: str = ""
+    linked: bool = False
+    mtime_ns: int = 0  # a linked file's mtime when it was hashed
+    parts: tuple[Part, ...] = ()  # every part, the first included; () for a single file
+    kind: str = ""  # identify.ModelKind; "" in manifests written before it existed
+    note: str = ""  # identify's note: what the user must be told about this file
 
     @property
     def path(self) -> Path:
-        return models_dir() / self.name / self.file
+        return self._resolve(self.file)
+
+    @property
+    def part_paths(self) -> tuple[Path, ...]:
+        return tuple(self._resolve(p.file) for p in self.parts) or (self.path,)
+
+    def _resolve(self, file: str) -> Path:
+        return Path(file) if self.linked else models_dir() / self.name / file
 
 
 def manifest_path(name: str) -> Path:
@@ -52,172 +79,151 @@ def manifest_path(name: str) -> Path:
 def load_installed(name: str) -> Installed | None:
     try:
         data = json.loads(manifest_path(name).read_text(encoding="utf-8"))
+        known = {f.name for f in fields(Installed)}
+        data = {k: v for k, v in data.items() if k in known}  # a newer manifest's extra keys
+        data["parts"] = tuple(Part(**p) for p in data.get("parts") or ())
         return Installed(**data)
-    except (OSError, ValueError, TypeError):
+    except (OSError, ValueError, TypeError, AttributeError):
         return None
 
 
-def list_installed() -> list[Installed]:
+def install_problem(item: Installed) -> str:
+    """Why an installed model cannot be used as it stands ("" when it can)."""
+    parts = item.parts or (Part(item.file, item.size, item.sha256, item.mtime_ns),)
+    for part, path in zip(parts, item.part_paths, strict=True):
+        try:
+            stat = path.stat()
+        except OSError:
+            return f"its file {path} is missing" + (" (it was linked, not copied)" * item.linked)
+        if item.linked and (stat.st_size != part.size or stat.st_mtime_ns != part.mtime_ns):
+            return f"the linked file {path} changed since it was imported (size or time differ)"
+    return ""
+
+
+def list_all() -> list[tuple[Installed, str]]:
+    """Every installed model with its problem ("" when usable), for the model manager."""
     root = models_dir()
     if not root.is_dir():
         return []
     found = [load_installed(folder.name) for folder in sorted(root.iterdir()) if folder.is_dir()]
-    return [item for item in found if item is not None and item.path.is_file()]
+    return [(item, install_problem(item)) for item in found if item is not None]
+
+
+def list_installed(*, real_only: bool = False) -> list[Installed]:
+    """The installed models that can be used now; ``real_only``: only gpt-oss ones (what may
+    stand in for the default model: a gemma file can only run smoke checks)."""
+    usable = [item for item, problem in list_all() if not problem]
+    return [item for item in usable if item.kind != "other"] if real_only else usable
 
 
 def record(
-    name: str, path: Path, sha256: str, source: str, info: GgufInfo, **extra: str
+    name: str,
+    path: Path,
+    sha256: str,
+    source: str,
+    info: GgufInfo,
+    *,
+    parts: tuple[Part, ...] = (),
+    linked: bool = False,
+    identity: Identity | None = None,
+    repo_id: str = "",
+    revision: str = "",
 ) -> Installed:
+    """Write the manifest that makes ``path`` (already complete and hashed) a model."""
+    identity = identity or identify(info)
+    stat = path.stat()
     item = Installed(
         name=name,
-        file=path.name,
+        file=str(path.absolute()) if linked else path.name,
         sha256=sha256,
-        size=path.stat().st_size,
+        size=sum(p.size for p in parts) if parts else stat.st_size,
         source=source,
         installed_at=utc_now(),
         architecture=info.architecture,
         parameters=info.parameters,
         quantization=info.quantization,
         context_length=info.context_length,
-        **extra,
+        repo_id=repo_id,
+        revision=revision,
+        linked=linked,
+        mtime_ns=stat.st_mtime_ns if linked else 0,
+        parts=parts,
+        kind=identity.kind,
+        note=identity.note,
     )
     atomic_write(manifest_path(name), json.dumps(asdict(item), indent=2) + "\n")
     remember_sha256(path, sha256)
     return item
 
 
-def _memo(path: Path) -> tuple[Path, str]:
-    stat = path.stat()
-    return path.with_name(path.name + ".sha256"), f"{stat.st_size}:{stat.st_mtime_ns}"
-
-
-def remember_sha256(path: Path, digest: str) -> None:
-    """Keep a file's sha256 beside it, keyed by size and mtime: hashing gigabytes on every check
-    would cost seconds. A read-only model folder only costs a re-hash next time."""
-    memo, key = _memo(path)
-    with contextlib.suppress(OSError):
-        atomic_write(memo, f"{key} {digest}\n")
-
-
-def file_sha256(path: Path) -> str:
-    """sha256 of a file, from its memo when the file has not changed since."""
-    memo, key = _memo(path)
-    try:
-        cached_key, cached = memo.read_text(encoding="utf-8").split()
-        if cached_key == key:
-            return cached
-    except (OSError, ValueError):
-        pass
-    digest: str = hash_file(path).hexdigest()
-    remember_sha256(path, digest)
-    return digest
-
-
-def hash_file(path: Path, stage: str = "", progress: Progress = no_progress) -> Any:
-    """A hashlib sha256 object fed with the whole file (callers may keep feeding it)."""
-    digest = hashlib.sha256()
-    total = path.stat().st_size
-    done, started = 0, time.monotonic()
-    with path.open("rb") as reader:
-        while block := reader.read(CHUNK):
-            digest.update(block)
-            done += len(block)
-            if stage:
-                progress(transfer_event(stage, done, total, started))
-    return digest
-
-
-def check_disk(folder: Path, needed: int) -> None:
-    folder.mkdir(parents=True, exist_ok=True)
-    free = shutil.disk_usage(folder).free
-    if needed + DISK_MARGIN > free:
-        raise InputError(
-            f"not enough disk space: {needed / 2**30:.1f} GiB needed, {free / 2**30:.1f} GiB free",
-            path=folder,
-        )
-
-
 def import_model(
     source: Path,
     name: str | None = None,
     *,
+    link: bool = False,
     expected_sha256: str | None = None,
+    hint: str = "",
     progress: Progress = no_progress,
     cancel: CancelToken | None = None,
 ) -> Installed:
-    """Copy a GGUF file (from a USB stick, say) into the models dir, hashing as it goes."""
-    cancel = cancel or CancelToken()
-    info = read_header(source)  # refuses non-GGUF and truncated files before any copying
-    name = name or source.stem
-    folder = models_dir() / name
-    target = folder / source.name
-    check_disk(folder, info.file_bytes)
-    partial = target.with_name(target.name + ".part")
-    digest = hashlib.sha256()
-    done, started = 0, time.monotonic()
-    try:
-        with source.open("rb") as reader, partial.open("wb") as writer:
-            while block := reader.read(CHUNK):
-                cancel.raise_if_cancelled()
-                writer.write(block)
-                digest.update(block)
-                done += len(block)
-                progress(transfer_event("copying", done, info.file_bytes, started))
-    except BaseException:
-        partial.unlink(missing_ok=True)  # a local copy is cheap to redo; never keep half of one
-        raise
-    sha256 = digest.hexdigest()
-    if expected_sha256 and sha256 != expected_sha256:
-        partial.unlink(missing_ok=True)
-        raise ModelUnavailable(
-            f"checksum mismatch: sha256 {sha256[:16]}… but the catalogue expects "
-            f"{expected_sha256[:16]}… for '{name}'; the file is damaged or a different build",
-            path=source,
-        )
-    partial.replace(target)
-    return record(name, target, sha256, "import", read_header(target))
+    """Install a GGUF file: copied into the models dir (default; a USB stick may go away), or,
+    with ``link``, registered where it is (see app.models.importing)."""
+    from app.models.importing import import_file
+
+    return import_file(
+        source, name, link=link, expected_sha256=expected_sha256, hint=hint,
+        progress=progress, cancel=cancel,
+    )  # fmt: skip
 
 
 def verify(name: str, progress: Progress = no_progress) -> Installed:
+    """Hash the model's files again. A linked file whose size or mtime changed but whose bytes
+    did not is accepted again (its new size and mtime are recorded)."""
     item = load_installed(name)
-    if item is None or not item.path.is_file():
+    if item is None:
         raise ModelUnavailable(f"model '{name}' is not installed")
-    digest = hash_file(item.path, "verifying", progress)
-    actual = digest.hexdigest()
-    if actual != item.sha256:
-        raise ModelUnavailable(
-            f"checksum mismatch: the file changed or is damaged (sha256 {actual[:16]}…, "
-            f"recorded {item.sha256[:16]}…); download or import it again",
-            path=item.path,
-        )
+    parts = item.parts or (Part(item.file, item.size, item.sha256, item.mtime_ns),)
+    for part, path in zip(parts, item.part_paths, strict=True):
+        if not path.is_file():
+            raise ModelUnavailable(f"model '{name}': {install_problem(item)}", path=path)
+        actual = hash_file(path, "verifying", progress).hexdigest()
+        if actual != part.sha256:
+            raise ModelUnavailable(
+                f"checksum mismatch: the file changed or is damaged (sha256 {actual[:16]}…, "
+                f"recorded {part.sha256[:16]}…); download or import it again",
+                path=path,
+            )
+        remember_sha256(path, actual)
+    if item.linked and install_problem(item):
+        item = _restat(item)
+        atomic_write(manifest_path(name), json.dumps(asdict(item), indent=2) + "\n")
     return item
 
 
+def _restat(item: Installed) -> Installed:
+    """The item with its linked files' current sizes and mtimes (their bytes were checked)."""
+    stat = item.path.stat()
+    parts = tuple(
+        replace(p, size=path.stat().st_size, mtime_ns=path.stat().st_mtime_ns)
+        for p, path in zip(item.parts, item.part_paths if item.parts else (), strict=True)
+    )
+    size = sum(p.size for p in parts) if parts else stat.st_size
+    return replace(item, mtime_ns=stat.st_mtime_ns, size=size, parts=parts)
+
+
 def remove(name: str) -> Path:
+    """Uninstall. A copied model's folder goes; a linked model loses only our manifest (and our
+    remembered checksums): the file it points to is never touched."""
     folder = models_dir() / name
-    if load_installed(name) is None and not folder.is_dir():
+    item = load_installed(name)
+    if item is None and not folder.is_dir():
         raise ModelUnavailable(f"model '{name}' is not installed")
+    if item is not None and item.linked:
+        for path in item.part_paths:
+            forget_sha256(path)
+        manifest_path(name).unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            folder.rmdir()  # only when empty: nothing of anyone else's is deleted
+        return folder
     shutil.rmtree(folder)
     return folder
-
-
-def transfer_event(
-    stage: str, done: int, total: int, started: float, base: int = 0
-) -> ProgressEvent:
-    """Bytes, rate and time left, for a progress bar. ``base``: bytes that were already there
-    when ``started`` (a resumed download), which count as done but not towards the rate."""
-    elapsed = max(time.monotonic() - started, 1e-6)
-    rate = (done - base) / elapsed
-    left = max(total - done, 0) / rate if rate > 0 and total else 0
-    message = (
-        f"{done / 2**20:.1f}/{total / 2**20:.1f} MB, {rate / 2**20:.1f} MB/s, {_eta(left)} left"
-    )
-    return ProgressEvent(stage, done, total, message)
-
-
-def _eta(seconds: float) -> str:
-    if seconds >= 3600:
-        return f"{seconds / 3600:.1f} h"
-    if seconds >= 60:
-        return f"{seconds / 60:.0f} min"
-    return f"{seconds:.0f} s"

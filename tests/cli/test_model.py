@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests.helpers.cli import assert_one_line_error, run
-from tests.helpers.gguf import small_gguf
+from tests.helpers.gguf_files import small_gguf
 
 
 def test_list_shows_the_catalogue_with_a_fit_estimate() -> None:

@@ -68,11 +68,13 @@ def tokenizer_data() -> tuple[list[str], list[int], list[str]]:
     return tokens, types, [f"{a} {b}" for a, b in merges]
 
 
-def build(path: Path, weights: dict[str, np.ndarray]) -> Path:
+def build(path: Path, weights: dict[str, np.ndarray], split_max_tensors: int = 0) -> Path:
+    """Write the model; with ``split_max_tensors`` as a split GGUF (``stem-0000k-of-0000n.gguf``
+    beside ``path``, the way llama.cpp's gguf-split names parts)."""
     import gguf
 
     tokens, types, merges = tokenizer_data()
-    writer = gguf.GGUFWriter(str(path), "gpt-oss")
+    writer = gguf.GGUFWriter(str(path), "gpt-oss", split_max_tensors=split_max_tensors)
     writer.add_name("tiny-gpt-oss (random weights, test fixture)")
     writer.add_context_length(131072)
     writer.add_embedding_length(HIDDEN)

@@ -88,3 +88,9 @@ def test_channel_tracker_follows_a_completion() -> None:
         if text and tracker.channel:
             by_channel[tracker.channel] = by_channel.get(tracker.channel, "") + text
     assert by_channel == {"analysis": "Passage P1 promises returns.", "final": "{}"}
+
+
+def test_a_character_cut_off_by_the_budget_decodes_with_a_replacement() -> None:
+    ids = list(harmony.encoding().encode('{"quote": "龘', disallowed_special=()))
+    assert harmony.decode(ids[:-1]).endswith('"\ufffd')  # half of 龘's bytes
+    assert harmony.decode(ids) == '{"quote": "龘'

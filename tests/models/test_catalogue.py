@@ -11,8 +11,8 @@ from app.models.installed import file_sha256
 
 def test_catalogue_names_both_models() -> None:
     entries = catalogue()
-    assert entries["gpt-oss-safeguard-20b"]["repo_id"]
-    assert entries["gpt-oss-safeguard-20b"]["filename"].endswith(".gguf")
+    first = entries["gpt-oss-safeguard-20b"]["sources"][0]
+    assert first["repo_id"] and first["file"].endswith(".gguf")
     assert entries[SMOKE_MODEL]["smoke"] is True
 
 
@@ -24,7 +24,7 @@ def test_real_model_missing_says_what_to_do() -> None:
 
 def test_installed_real_model_is_found(isolated_home: Path) -> None:
     entry = catalogue()["gpt-oss-safeguard-20b"]
-    path = isolated_home / "models" / "gpt-oss-safeguard-20b" / entry["filename"]
+    path = isolated_home / "models" / "gpt-oss-safeguard-20b" / entry["sources"][1]["file"]
     path.parent.mkdir(parents=True)
     path.write_bytes(b"GGUF")
     ref = resolve_model("gpt-oss-safeguard-20b")
@@ -51,6 +51,5 @@ def test_file_sha256_is_remembered_until_the_file_changes(tmp_path: Path) -> Non
     path = tmp_path / "m.gguf"
     path.write_bytes(b"GGUF one")
     assert file_sha256(path) == hashlib.sha256(b"GGUF one").hexdigest()
-    assert (tmp_path / "m.gguf.sha256").exists()
     path.write_bytes(b"GGUF two, longer")
     assert file_sha256(path) == hashlib.sha256(b"GGUF two, longer").hexdigest()

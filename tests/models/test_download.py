@@ -20,7 +20,7 @@ from app.models.catalogue import catalogue, resolve_model
 from app.models.download import download
 from app.models.installed import load_installed
 from tests.helpers.fake_hub import COMMIT, FakeHub, HostedFile
-from tests.helpers.gguf import small_gguf
+from tests.helpers.gguf_files import small_gguf
 from tests.helpers.paths import ROOT
 
 ENTRY = {"repo_id": "acme/tiny-GGUF", "filename": "tiny.gguf", "approx_bytes": 4_200_000}
@@ -58,7 +58,8 @@ def test_download_verifies_records_and_only_downloads(hub: FakeHub, model_bytes:
     assert all(a.done <= b.done for a, b in itertools.pairwise(downloading))
     assert "MB/s" in downloading[-1].message and "left" in downloading[-1].message
     assert hub.paths() == [
-        "/acme/tiny-GGUF/resolve/main/tiny.gguf",
+        "/api/models/acme/tiny-GGUF/revision/main?blobs=true",  # the file list with LFS metadata
+        f"/acme/tiny-GGUF/resolve/{COMMIT}/tiny.gguf",  # pinned to the listed commit
         "/cdn/acme/tiny-GGUF/tiny.gguf",
     ]
     assert all("authorization" not in {k.lower() for k in h} for _, _, h in hub.requests)
@@ -71,7 +72,7 @@ def test_token_goes_to_the_hub_and_never_to_the_cdn(hub: FakeHub) -> None:
         path.split("/")[1]: {k.lower(): v for k, v in headers.items()}.get("authorization")
         for _, path, headers in hub.requests
     }
-    assert auth == {"acme": "Bearer hf_secret_token", "cdn": None}
+    assert auth == {"api": "Bearer hf_secret_token", "acme": "Bearer hf_secret_token", "cdn": None}
 
 
 def test_checksum_mismatch_is_quarantined(hub: FakeHub) -> None:
@@ -102,6 +103,24 @@ def test_cancel_keeps_a_partial_that_the_next_run_resumes(hub: FakeHub, model_by
     assert item.path.read_bytes() == model_bytes
     ranges = [h.get("Range") or h.get("range") for m, p, h in hub.requests if p.startswith("/cdn")]
     assert ranges[-1] == f"bytes={kept}-"
+
+
+def test_a_new_commit_that_keeps_the_file_does_not_restart(
+    hub: FakeHub, model_bytes: bytes
+) -> None:
+    token = CancelToken()
+
+    def cancel_soon(event: ProgressEvent) -> None:
+        if event.stage == "downloading" and event.done >= 1_000_000:
+            token.cancel()
+
+    with pytest.raises(Cancelled):
+        download("tiny-test", ENTRY, endpoint=hub.url, progress=cancel_soon, cancel=token)
+    hub.commit = "f" * 40  # the model card was edited upstream; the GGUF is the same
+    item = download("tiny-test", ENTRY, endpoint=hub.url)
+    ranges = [h.get("Range") or h.get("range") for m, p, h in hub.requests if p.startswith("/cdn")]
+    assert ranges[-1] is not None and ranges[-1] != "bytes=0-"
+    assert (item.revision, item.path.read_bytes()) == ("f" * 40, model_bytes)
 
 
 def test_resume_after_kill_9(hub: FakeHub, model_bytes: bytes, catalogue_override: Path) -> None:

@@ -18,7 +18,7 @@ from app.runtime.paths import models_dir
 from app.ui.main_window import MainWindow
 from tests.helpers.app_ui import DEMO
 from tests.helpers.fake_hub import FakeHub, HostedFile
-from tests.helpers.gguf import small_gguf
+from tests.helpers.gguf_files import small_gguf
 
 pytestmark = pytest.mark.timeout(300)
 
