@@ -18,7 +18,7 @@ from app.core.prompt import build_request
 from app.core.validation import validate
 from app.core.verdict import parse_verdict
 from app.inference.server_engine import EMPTY_FINAL, ServerEngine, ServerSettings
-from tests.conftest import ROOT
+from tests.helpers.paths import ROOT
 from tests.helpers.stub_chat_server import REASONING, StubServer
 
 POLICY = load_policy(ROOT / "policies" / "fin-promo" / "policy.md")
@@ -90,5 +90,6 @@ def test_an_empty_final_answer_is_no_verdict(stub: StubServer, mode: str) -> Non
     assert result.notes == (EMPTY_FINAL,)
     document = Document(Path("flyer.md"), "0" * 64, "text/markdown", 1, PASSAGES)
     checked = validate(POLICY, document, (result,))
-    assert checked.verdict == "needs_review" and not checked.findings
+    # an unusable answer judged nothing (docs/contracts.md "Verdict")
+    assert checked.verdict == "not_assessed" and not checked.findings
     assert "the answer is empty" in checked.indeterminate

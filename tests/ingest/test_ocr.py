@@ -15,10 +15,10 @@ from app.core.progress import ProgressEvent
 from app.core.verdict import Finding
 from app.ingest import ocr, read_document
 from app.ingest.isolated import read_isolated
-from tests.core.test_policy import GOOD
 from tests.helpers import pdfmake
 from tests.helpers.ocr_accuracy import word_accuracy
 from tests.helpers.paths import corpus_file
+from tests.helpers.policies import GOOD
 
 TEXT_PAGE = ["Page one has a text layer and says fees are two percent."]
 

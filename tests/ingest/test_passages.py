@@ -16,8 +16,8 @@ from app.core.policy import parse_policy
 from app.core.verdict import Finding
 from app.ingest import passages, read_document, text
 from app.ingest.pages import Page, page_blocks
-from tests.core.test_policy import GOOD
 from tests.helpers import pdfmake
+from tests.helpers.policies import GOOD
 
 BODY = [
     "The fund invests in shares and bonds; the value of your investment",
