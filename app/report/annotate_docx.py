@@ -28,7 +28,7 @@ from app.report.docx_marks import (
     split_before,
     suggest,
 )
-from app.report.docx_text import W, W_NS, Atom, Container, DocxParts
+from app.report.docx_text import W_NS, Atom, Container, DocxParts, W
 
 COMMENTS_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.comments+xml"
 COMMENTS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/comments"
@@ -43,7 +43,9 @@ class DocxPackageError(ValueError):
     """The package cannot be annotated (damaged, or a part too large)."""
 
 
-def annotate_docx(data: bytes, notes: Sequence[Note], suggest_fixes: bool = False) -> tuple[bytes, Placements]:
+def annotate_docx(
+    data: bytes, notes: Sequence[Note], suggest_fixes: bool = False
+) -> tuple[bytes, Placements]:
     package = _Package(data)
     placements = Placements()
     next_id = package.next_id()
@@ -124,15 +126,19 @@ def _quote_span(note: Note, text: str) -> tuple[int, int] | None:
     return quote_span(note.quote, text)
 
 
-def _mark_quote(atoms: list[Atom], span: tuple[int, int], comment_id: int, fix: Note | None) -> None:
+def _mark_quote(
+    atoms: list[Atom], span: tuple[int, int], comment_id: int, fix: Note | None
+) -> None:
     first, last = atoms[span[0]], atoms[span[1] - 1]
     end_run = split_after(last)
     start_run = split_before(first)
     if first.run is last.run:
         end_run = start_run  # the cut before moved the quote into a new run
     date = word_date(fix.date) if fix is not None else ""
-    if fix is not None and fix.remediation and suggest(
-        start_run, end_run, fix.remediation, comment_id + 1, fix.author, date
+    if (
+        fix is not None
+        and fix.remediation
+        and suggest(start_run, end_run, fix.remediation, comment_id + 1, fix.author, date)
     ):
         deletion = start_run.getparent()
         start_run, end_run = deletion, deletion.getnext()  # the w:del and its w:ins
@@ -198,15 +204,17 @@ class _Package:
         highest = 0
         for name in self.names:
             if name.startswith("word/") and name.endswith(".xml"):
-                for value in re.findall(rb'w:id="(-?\d+)"', self._read(name) or b""):
+                for value in re.findall(rb'id="(-?\d+)"', self._read(name) or b""):
                     highest = max(highest, int(value))
         return highest + 1
 
     def add_comments(self, comments: list[tuple[int, Note, Placement, str]]) -> None:
-        part = next((p for p, kind in self.rels.values() if kind == COMMENTS_REL), None)
-        root = self._tree(part) if part else None
+        known = next((p for p, kind in self.rels.values() if kind == COMMENTS_REL), None)
+        root = self._tree(known) if known else None
+        part = known or ""
         if root is None:
-            part = "word/comments.xml" if "word/comments.xml" not in self.names else _free_name(self.names)
+            taken = "word/comments.xml" in self.names
+            part = _free_name(self.names) if taken else "word/comments.xml"
             root = etree.Element(f"{W}comments", nsmap={"w": W_NS})
             self.trees[part] = root
             self._register(part)
@@ -223,10 +231,16 @@ class _Package:
         etree.SubElement(
             rels,
             f"{{{PKG_REL_NS}}}Relationship",
-            {"Id": f"rIdSafeguard{number}", "Type": COMMENTS_REL, "Target": part.removeprefix("word/")},
+            {
+                "Id": f"rIdSafeguard{number}",
+                "Type": COMMENTS_REL,
+                "Target": part.removeprefix("word/"),
+            },
         )
         types = self._tree("[Content_Types].xml")
-        etree.SubElement(types, f"{{{CT_NS}}}Override", {"PartName": f"/{part}", "ContentType": COMMENTS_TYPE})
+        etree.SubElement(
+            types, f"{{{CT_NS}}}Override", {"PartName": f"/{part}", "ContentType": COMMENTS_TYPE}
+        )
         self.touched |= {"word/_rels/document.xml.rels", "[Content_Types].xml"}
 
     def write(self) -> bytes:
@@ -243,7 +257,9 @@ class _Package:
     def _serialise(self, name: str) -> bytes:
         root = self.trees[name]
         standalone = root.getroottree().docinfo.standalone if name in self.names else True
-        return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=standalone))
+        return bytes(
+            etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=standalone)
+        )
 
 
 def _free_name(names: list[str]) -> str:
@@ -267,12 +283,16 @@ def _comment(comment_id: int, note: Note, placement: Placement, remark: str) -> 
         paragraph = etree.SubElement(comment, f"{W}p")
         if index == 0:  # Word expects the comment's mark first in its first paragraph
             mark = etree.SubElement(paragraph, f"{W}r")
-            etree.SubElement(etree.SubElement(mark, f"{W}rPr"), f"{W}rStyle", {f"{W}val": "CommentReference"})
+            etree.SubElement(
+                etree.SubElement(mark, f"{W}rPr"), f"{W}rStyle", {f"{W}val": "CommentReference"}
+            )
             etree.SubElement(mark, f"{W}annotationRef")
         run = etree.SubElement(paragraph, f"{W}r")
         if index == 0:
             etree.SubElement(etree.SubElement(run, f"{W}rPr"), f"{W}b")
-        text = etree.SubElement(run, f"{W}t", {"{http://www.w3.org/XML/1998/namespace}space": "preserve"})
+        text = etree.SubElement(
+            run, f"{W}t", {"{http://www.w3.org/XML/1998/namespace}space": "preserve"}
+        )
         text.text = _xml_safe(line)
     return comment
 

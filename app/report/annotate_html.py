@@ -8,12 +8,15 @@ is opened), every piece of document and model text escaped."""
 from __future__ import annotations
 
 import html
+import itertools
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from app.core.citations import quote_span
 from app.report.annotation import Note, Placement, Placements
 
+# Opened in a browser, the copy may fetch nothing and run nothing, whatever the text holds.
+_POLICY = "default-src 'none'; style-src 'unsafe-inline'"
 _CSS = """
 body{font:15px/1.5 system-ui,sans-serif;margin:2em auto;max-width:72em;color:#222}
 header{border-bottom:1px solid #ccc;margin-bottom:1em}
@@ -33,7 +36,10 @@ sup{color:#555}
 
 
 def annotate_html(
-    title: str, header_lines: Sequence[str], passages: Sequence[Mapping[str, Any]], notes: Sequence[Note]
+    title: str,
+    header_lines: Sequence[str],
+    passages: Sequence[Mapping[str, Any]],
+    notes: Sequence[Note],
 ) -> tuple[bytes, Placements]:
     """``passages``: the report's ``document.passages`` (id, text, location)."""
     by_passage: dict[str, list[tuple[int, Note]]] = {}
@@ -66,11 +72,13 @@ def annotate_html(
             f"<div>{asides}</div></div>"
         )
     for note in notes:
-        placements.add(note, placed.get(note.finding_id, "unplaced") if note.passage in known else "unplaced")
+        placements.add(
+            note, placed.get(note.finding_id, "unplaced") if note.passage in known else "unplaced"
+        )
     head = "".join(f"<p>{html.escape(line)}</p>" for line in header_lines)
     page = (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-        '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; style-src \'unsafe-inline\'">'
+        f'<meta http-equiv="Content-Security-Policy" content="{_POLICY}">'
         f"<title>{html.escape(title)}</title><style>{_CSS}</style></head><body>"
         f"<header><h1>{html.escape(title)}</h1>{head}</header>{''.join(rows)}</body></html>\n"
     )
@@ -82,7 +90,7 @@ def _marked(text: str, spans: list[tuple[int, int, int, str]]) -> str:
     the text into stretches, each marked with every finding over it (numbers after the end)."""
     cuts = sorted({0, len(text), *(s for s, _, _, _ in spans), *(e for _, e, _, _ in spans)})
     out = []
-    for start, end in zip(cuts, cuts[1:], strict=False):
+    for start, end in itertools.pairwise(cuts):
         over = [(n, sev) for s, e, n, sev in spans if s <= start and end <= e]
         piece = html.escape(text[start:end])
         if over:

@@ -75,13 +75,17 @@ def _add(writer: Any, mark: Mark) -> None:
     annotation = DictionaryObject(
         {
             NameObject("/Type"): NameObject("/Annot"),
-            NameObject("/Subtype"): NameObject("/Highlight" if mark.kind == "highlight" else "/Square"),
+            NameObject("/Subtype"): NameObject(
+                "/Highlight" if mark.kind == "highlight" else "/Square"
+            ),
             NameObject("/Rect"): _array(rect),
             NameObject("/C"): _array(colour),
             NameObject("/F"): NumberObject(4),  # printed with the page
             NameObject("/T"): TextStringObject(note.author),
             NameObject("/Subj"): TextStringObject(f"Safeguard Desk finding #{note.finding_id}"),
-            NameObject("/NM"): TextStringObject(f"safeguard-desk-run{note.run_id}-finding{note.finding_id}"),
+            NameObject("/NM"): TextStringObject(
+                f"safeguard-desk-run{note.run_id}-finding{note.finding_id}"
+            ),
             NameObject("/Contents"): TextStringObject(note.text(mark.placement)),
             NameObject("/M"): TextStringObject(pdf_date(note.date)),
             NameObject("/CreationDate"): TextStringObject(pdf_date(note.date)),
@@ -89,12 +93,21 @@ def _add(writer: Any, mark: Mark) -> None:
     )
     if mark.kind == "highlight":
         points: list[float] = []
-        for left, bottom, right, top in mark.boxes:  # upper-left, upper-right, lower-left, lower-right
+        for (
+            left,
+            bottom,
+            right,
+            top,
+        ) in mark.boxes:  # upper-left, upper-right, lower-left, lower-right
             points += [left, top, right, top, left, bottom, right, bottom]
-        annotation[NameObject("/QuadPoints")] = ArrayObject(FloatObject(round(v, 3)) for v in points)
+        annotation[NameObject("/QuadPoints")] = ArrayObject(
+            FloatObject(round(v, 3)) for v in points
+        )
     else:
         annotation[NameObject("/BS")] = DictionaryObject({NameObject("/W"): FloatObject(1.5)})
-    annotation[NameObject("/AP")] = DictionaryObject({NameObject("/N"): _appearance(writer, mark, rect, colour)})
+    annotation[NameObject("/AP")] = DictionaryObject(
+        {NameObject("/N"): _appearance(writer, mark, rect, colour)}
+    )
     added = writer.add_annotation(mark.page - 1, annotation)  # sets /P, extends /Annots
     popup = DictionaryObject(
         {
@@ -111,12 +124,18 @@ def _add(writer: Any, mark: Mark) -> None:
 def _appearance(writer: Any, mark: Mark, rect: Box, colour: tuple[float, float, float]) -> Any:
     """The annotation's own drawing: the line boxes filled and multiplied over the text (a
     highlight), or the box stroked (a square)."""
-    from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, FloatObject, NameObject
+    from pypdf.generic import (
+        ArrayObject,
+        DecodedStreamObject,
+        DictionaryObject,
+        FloatObject,
+        NameObject,
+    )
 
     red, green, blue = colour
     if mark.kind == "highlight":
         ops = [f"/GS0 gs {red:.3f} {green:.3f} {blue:.3f} rg"]
-        ops += [f"{l:.2f} {b:.2f} {r - l:.2f} {t - b:.2f} re f" for l, b, r, t in mark.boxes]
+        ops += [f"{x:.2f} {y:.2f} {r - x:.2f} {t - y:.2f} re f" for x, y, r, t in mark.boxes]
     else:
         left, bottom, right, top = _grow(mark.boxes[0], 0.25)
         ops = [f"{red:.3f} {green:.3f} {blue:.3f} RG 1.5 w"]
@@ -133,7 +152,10 @@ def _appearance(writer: Any, mark: Mark, rect: Box, colour: tuple[float, float, 
                     NameObject("/ExtGState"): DictionaryObject(
                         {
                             NameObject("/GS0"): DictionaryObject(
-                                {NameObject("/BM"): NameObject("/Multiply"), NameObject("/ca"): FloatObject(1)}
+                                {
+                                    NameObject("/BM"): NameObject("/Multiply"),
+                                    NameObject("/ca"): FloatObject(1),
+                                }
                             )
                         }
                     )
@@ -160,5 +182,3 @@ def _array(values: Sequence[float]) -> Any:
     from pypdf.generic import ArrayObject, FloatObject
 
     return ArrayObject(FloatObject(round(v, 3)) for v in values)
-
-

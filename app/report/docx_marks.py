@@ -9,7 +9,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from app.report.docx_text import W, Atom
+from app.report.docx_text import Atom, W
 
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 _CONTENT = (f"{W}t", f"{W}tab", f"{W}br", f"{W}cr")

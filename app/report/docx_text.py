@@ -25,6 +25,7 @@ R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 _SKIP = {f"{W}pPr", f"{W}rPr", f"{W}instrText", f"{MC}Fallback", f"{W}commentRangeStart"}
 _GONE = {f"{W}del", f"{W}moveFrom"}  # tracked deletions: not in the text Word shows
+_VARIANT_NAMES = {"first": "first-page ", "even": "even-page ", "default": ""}
 _NOT_CONTENT = {"separator", "continuationSeparator", "continuationNotice"}
 
 
@@ -161,7 +162,9 @@ class DocxParts:
         root = self.parse(part)
         if root is None:
             return None
-        notes = [n for n in root.iterchildren(f"{W}{kind}") if n.get(f"{W}type") not in _NOT_CONTENT]
+        notes = [
+            n for n in root.iterchildren(f"{W}{kind}") if n.get(f"{W}type") not in _NOT_CONTENT
+        ]
         if not 0 < number <= len(notes):
             return None
         note = notes[number - 1]
@@ -199,7 +202,11 @@ class DocxParts:
                     ),
                     None,
                 )
-                part = self.rels.get(reference.get(f"{{{R_NS}}}id", "")) if reference is not None else None
+                part = (
+                    self.rels.get(reference.get(f"{{{R_NS}}}id", ""))
+                    if reference is not None
+                    else None
+                )
                 if part is None or part in seen:
                     continue
                 seen.add(part)
@@ -209,6 +216,8 @@ class DocxParts:
                     continue  # the reader counts only headers and footers with text
                 count += 1
                 if count == number:
-                    where = f"the {'first-page ' if variant == 'first' else 'even-page ' if variant == 'even' else ''}{kind}"
-                    return Container(part, paragraphs, proxy=self._section_start(sections, index), where=where)
+                    where = f"the {_VARIANT_NAMES[variant]}{kind}"
+                    return Container(
+                        part, paragraphs, proxy=self._section_start(sections, index), where=where
+                    )
         return None

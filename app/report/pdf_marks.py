@@ -34,7 +34,9 @@ def locate(
     import pypdfium2 as pdfium
 
     pages = [int(n.location["page"]) for n in notes if isinstance(n.location.get("page"), int)]
-    pages += [int(n.location["continues"]) for n in notes if isinstance(n.location.get("continues"), int)]
+    pages += [
+        int(n.location["continues"]) for n in notes if isinstance(n.location.get("continues"), int)
+    ]
     pdf = pdfium.PdfDocument(data, password=password or None)
     try:
         texts = page_texts(pdf, pages)
@@ -93,17 +95,24 @@ def _page_area(page: PageText) -> Box:
 
 
 def _ocr_page(number: int, lines: list[OcrLine]) -> PageText:
-    """OCR lines as a page text whose characters share their line's box evenly."""
+    """OCR lines as a page text; each character gets its share of its line's box by its width
+    in Helvetica (OCR gives a box per line, not per letter; proportional widths come closer
+    than equal shares on the proportional type most documents use)."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
     text: list[str] = []
     boxes: list[Box | None] = []
     for line, (left, bottom, right, top) in lines:
         if text:
             text.append("\n")
             boxes.append(None)
-        step = (right - left) / max(len(line), 1)
-        for index, char in enumerate(line):
+        widths = [stringWidth(char, "Helvetica", 10) or 5.0 for char in line]
+        scale = (right - left) / (sum(widths) or 1.0)
+        x = left
+        for char, width in zip(line, widths, strict=True):
             text.append(char)
-            boxes.append(None if char.isspace() else (left + index * step, bottom, left + (index + 1) * step, top))
+            boxes.append(None if char.isspace() else (x, bottom, x + width * scale, top))
+            x += width * scale
     right_edge = max((b[2] for _, b in lines), default=0.0)
     top_edge = max((b[3] for _, b in lines), default=0.0)
     return PageText(number, "".join(text), tuple(boxes), right_edge, top_edge)
@@ -122,11 +131,18 @@ def _annotation_box(reader: Any, page: int, note: Note) -> Box | None:
             continue
         else:
             contents = str(annotation.get("/Contents") or "").strip()
-            if not contents or " ".join(contents.split()) not in " ".join(note.passage_text.split()):
+            if not contents or " ".join(contents.split()) not in " ".join(
+                note.passage_text.split()
+            ):
                 continue
         rect = [float(v) for v in annotation.get("/Rect", [])]
         if len(rect) == 4:
-            return (min(rect[0], rect[2]), min(rect[1], rect[3]), max(rect[0], rect[2]), max(rect[1], rect[3]))
+            return (
+                min(rect[0], rect[2]),
+                min(rect[1], rect[3]),
+                max(rect[0], rect[2]),
+                max(rect[1], rect[3]),
+            )
     return None
 
 

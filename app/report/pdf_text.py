@@ -40,7 +40,9 @@ def page_texts(pdf: object, numbers: Sequence[int]) -> dict[int, PageText]:
             text = textpage.get_text_range(0, count) if count else ""
             boxes: list[Box | None] = []
             for index, char in enumerate(text[:count]):
-                boxes.append(None if char.isspace() else _box(textpage.get_charbox(index, loose=True)))
+                boxes.append(
+                    None if char.isspace() else _box(textpage.get_charbox(index, loose=True))
+                )
             boxes.extend([None] * (len(text) - len(boxes)))
             width, height = page.get_size()
             found[number] = PageText(number, text, tuple(boxes), width, height)
@@ -66,7 +68,12 @@ def span_boxes(page: PageText, start: int, end: int) -> list[Box]:
             line = lines[-1]
             middle = (box[1] + box[3]) / 2
             if line[1] <= middle <= line[3] and box[0] >= line[0] - 1:
-                line[:] = [line[0], min(line[1], box[1]), max(line[2], box[2]), max(line[3], box[3])]
+                line[:] = [
+                    line[0],
+                    min(line[1], box[1]),
+                    max(line[2], box[2]),
+                    max(line[3], box[3]),
+                ]
                 continue
         lines.append(list(box))
     return [(a, b, c, d) for a, b, c, d in lines]

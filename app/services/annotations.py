@@ -204,7 +204,9 @@ def _docx(data: bytes, notes: list[Note], suggest: bool, source: Path) -> tuple[
         raise InputError(f"cannot annotate: {error}", path=source) from None
 
 
-def _pdf(data: bytes, notes: list[Note], password: str | None, source: Path) -> tuple[bytes, Placements]:
+def _pdf(
+    data: bytes, notes: list[Note], password: str | None, source: Path
+) -> tuple[bytes, Placements]:
     from pypdf.errors import FileNotDecryptedError, PdfReadError, WrongPasswordError
 
     from app.core.errors import PasswordRequired
@@ -214,7 +216,9 @@ def _pdf(data: bytes, notes: list[Note], password: str | None, source: Path) -> 
     try:
         return annotate_pdf(data, notes, password, lambda page: ocr_lines(data, password, page))
     except (FileNotDecryptedError, WrongPasswordError):
-        raise PasswordRequired("encrypted: give its password with --password", path=source) from None
+        raise PasswordRequired(
+            "encrypted: give its password with --password", path=source
+        ) from None
     except PdfReadError as error:
         raise InputError(f"cannot annotate: {error}", path=source) from None
 

@@ -102,7 +102,9 @@ def _to_pixels(page: Any, box: Box, width: int, height: int) -> PixelRect:
     corners = []
     for x, y in ((box[0], box[1]), (box[2], box[3])):
         dx, dy = ctypes.c_int(), ctypes.c_int()
-        raw.FPDF_PageToDevice(page, 0, 0, width, height, 0, x, y, ctypes.byref(dx), ctypes.byref(dy))
+        raw.FPDF_PageToDevice(
+            page, 0, 0, width, height, 0, x, y, ctypes.byref(dx), ctypes.byref(dy)
+        )
         corners.append((dx.value, dy.value))
     (x0, y0), (x1, y1) = corners
     return (min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))
@@ -112,7 +114,9 @@ def _to_points(page: Any, x: float, y: float, width: int, height: int) -> tuple[
     import pypdfium2.raw as raw
 
     px, py = ctypes.c_double(), ctypes.c_double()
-    raw.FPDF_DeviceToPage(page, 0, 0, width, height, 0, int(x), int(y), ctypes.byref(px), ctypes.byref(py))
+    raw.FPDF_DeviceToPage(
+        page, 0, 0, width, height, 0, int(x), int(y), ctypes.byref(px), ctypes.byref(py)
+    )
     return px.value, py.value
 
 

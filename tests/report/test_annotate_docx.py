@@ -27,7 +27,9 @@ from tests.helpers.paths import corpus_file
 BODY = "word/document.xml"
 
 
-def note(number: int, location: Location, passage_text: str, quote: str, verified: bool = True) -> Note:
+def note(
+    number: int, location: Location, passage_text: str, quote: str, verified: bool = True
+) -> Note:
     return Note(
         finding_id=number, run_id=7, passage=f"P{number}", passage_text=passage_text,
         location=location, quote=quote, quote_verified=verified, severity="low",
@@ -67,7 +69,9 @@ def test_every_comment_covers_exactly_its_quote(rich: tuple[bytes, list[Note]]) 
     ranges = comment_ranges(package[BODY])
     comments = etree.fromstring(package["word/comments.xml"])
     ours = {
-        c.get(f"{W}id"): "\n".join("".join(t.text for t in p.iter(f"{W}t")) for p in c.iter(f"{W}p"))
+        c.get(f"{W}id"): "\n".join(
+            "".join(t.text for t in p.iter(f"{W}t")) for p in c.iter(f"{W}p")
+        )
         for c in comments.iter(f"{W}comment")
         if c.get(f"{W}author") == "Safeguard Desk, run 7"
     }
@@ -78,14 +82,22 @@ def test_every_comment_covers_exactly_its_quote(rich: tuple[bytes, list[Note]]) 
     assert ranges[by_finding["7"]] == notes[6].passage_text  # the whole passage
     first = ours[by_finding["1"]].splitlines()
     assert first[0] == "LOW (amended from HIGH) · FP-1 Guaranteed or risk-free returns"
-    assert "Why: A promise of returns." in first and "Suggested fix: Say that returns are not guaranteed." in first
+    assert (
+        "Why: A promise of returns." in first
+        and "Suggested fix: Say that returns are not guaranteed." in first
+    )
     assert "Review: amended by Ana on 2026-11-23 (severity high → low): minor" in first
     assert "Quote not verified" in ours[by_finding["7"]]
-    dates = {c.get(f"{W}date") for c in comments.iter(f"{W}comment") if c.get(f"{W}author") != "Legal"}
+    dates = {
+        c.get(f"{W}date") for c in comments.iter(f"{W}comment") if c.get(f"{W}author") != "Legal"
+    }
     assert dates == {"2026-11-23T09:30:15Z"}  # Word's form: no fraction, UTC
     # The reviewer's comment that was there is kept, with its own id and range.
     legal = [c for c in comments.iter(f"{W}comment") if c.get(f"{W}author") == "Legal"]
-    assert len(legal) == 1 and ranges[legal[0].get(f"{W}id")] == "Call us today, the offer ends tonight."
+    assert (
+        len(legal) == 1
+        and ranges[legal[0].get(f"{W}id")] == "Call us today, the offer ends tonight."
+    )
 
 
 def test_text_formatting_and_other_parts_are_unchanged(rich: tuple[bytes, list[Note]]) -> None:
@@ -99,7 +111,9 @@ def test_text_formatting_and_other_parts_are_unchanged(rich: tuple[bytes, list[N
     assert styled_text(after[BODY]) == styled_text(before[BODY])
     # python-docx opens it and sees the same paragraphs and the comments.
     reopened = docx.Document(io.BytesIO(annotated))
-    assert [p.text for p in reopened.paragraphs] == [p.text for p in docx.Document(io.BytesIO(original)).paragraphs]
+    assert [p.text for p in reopened.paragraphs] == [
+        p.text for p in docx.Document(io.BytesIO(original)).paragraphs
+    ]
     assert len(list(reopened.comments)) == len(notes) + 1
     # Read again as a document to check, the copy has the same passages plus the comments.
     assert _passages(annotated) == _passages(original)
@@ -126,7 +140,7 @@ def test_a_new_comments_part_is_registered(tmp_path: Path) -> None:
     for name in set(before) - {BODY, "[Content_Types].xml", "word/_rels/document.xml.rels"}:
         assert after[name] == before[name], name
     assert list(comment_ranges(after[BODY]).values()) == ["we guarantee"]
-    assert [c.text for c in docx.Document(io.BytesIO(annotated)).comments][0].startswith("LOW")
+    assert next(c.text for c in docx.Document(io.BytesIO(annotated)).comments).startswith("LOW")
 
 
 def test_header_and_footnote_findings_are_commented_in_the_main_text(tmp_path: Path) -> None:
@@ -135,17 +149,21 @@ def test_header_and_footnote_findings_are_commented_in_the_main_text(tmp_path: P
     reference mark, and says where the words are."""
     path = make_docx(tmp_path / "plain.docx")
     original = path.read_bytes()
-    annotated, placed = annotate_docx(original, [note(1, {"header": 1}, "CONFIDENTIAL DRAFT", "DRAFT")])
+    annotated, placed = annotate_docx(
+        original, [note(1, {"header": 1}, "CONFIDENTIAL DRAFT", "DRAFT")]
+    )
     assert placed.passage == [1]
     after = parts(annotated)
     assert after["word/header1.xml"] == parts(original)["word/header1.xml"]
     assert list(comment_ranges(after[BODY]).values()) == [""]  # a point at the section's start
-    text = [c.text for c in docx.Document(io.BytesIO(annotated)).comments][0]
+    text = next(c.text for c in docx.Document(io.BytesIO(annotated)).comments)
     assert "In the header (the quoted words are there)" in text
 
     footnotes = corpus_file("docs/mammoth__footnotes.docx")
     data = footnotes.read_bytes()
-    annotated, placed = annotate_docx(data, [note(1, {"footnote": 1}, "A tachyon walks into a bar.", "walks into")])
+    annotated, placed = annotate_docx(
+        data, [note(1, {"footnote": 1}, "A tachyon walks into a bar.", "walks into")]
+    )
     assert placed.passage == [1]
     ranges = comment_ranges(parts(annotated)[BODY])
     assert len(ranges) == 1
@@ -170,8 +188,9 @@ def test_suggested_fix_as_a_tracked_change(rich: tuple[bytes, list[Note]]) -> No
     assert placed.quote == [2]
     body = parts(annotated)[BODY]
     root = etree.fromstring(body)
-    deletion, insertion = root.find(f".//{W}del[@{W}author='Safeguard Desk, run 7']"), root.find(
-        f".//{W}ins[@{W}author='Safeguard Desk, run 7']"
+    deletion, insertion = (
+        root.find(f".//{W}del[@{W}author='Safeguard Desk, run 7']"),
+        root.find(f".//{W}ins[@{W}author='Safeguard Desk, run 7']"),
     )
     assert "".join(t.text for t in deletion.iter(f"{W}delText")) == "the offer ends tonight"
     assert "".join(t.text for t in insertion.iter(f"{W}t")) == notes[1].remediation
@@ -184,7 +203,9 @@ def test_suggested_fix_as_a_tracked_change(rich: tuple[bytes, list[Note]]) -> No
         if element.get(f"{W}author") == "Safeguard Desk, run 7":
             element.getparent().remove(element)
     for text in root.iter(f"{W}delText"):
-        if any(a.get(f"{W}author") == "Safeguard Desk, run 7" for a in text.iterancestors(f"{W}del")):
+        if any(
+            a.get(f"{W}author") == "Safeguard Desk, run 7" for a in text.iterancestors(f"{W}del")
+        ):
             text.tag = f"{W}t"
     rejected = etree.tostring(root)
     assert styled_text(rejected) == styled_text(parts(original)[BODY])
@@ -199,7 +220,11 @@ def test_the_walk_reads_the_text_the_reader_reads(tmp_path: Path) -> None:
         numbered_docx(tmp_path / "numbered.docx", [(0, "Alpha item"), (1, "Beta item")]),
     ):
         package = parts(path.read_bytes())
-        trees = {name: etree.fromstring(data) for name, data in package.items() if name.endswith((".xml", ".rels"))}
+        trees = {
+            name: etree.fromstring(data)
+            for name, data in package.items()
+            if name.endswith((".xml", ".rels"))
+        }
         rels = {
             r.get("Id"): "word/" + r.get("Target")
             for r in trees["word/_rels/document.xml.rels"]
@@ -215,8 +240,12 @@ def test_the_walk_reads_the_text_the_reader_reads(tmp_path: Path) -> None:
             assert " ".join(passage.text.split()).endswith(text), (passage.text, text)
 
 
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
-def test_libreoffice_opens_the_copy_and_prints_the_comments(rich: tuple[bytes, list[Note]], tmp_path: Path) -> None:
+@pytest.mark.skipif(
+    shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed"
+)
+def test_libreoffice_opens_the_copy_and_prints_the_comments(
+    rich: tuple[bytes, list[Note]], tmp_path: Path
+) -> None:
     import pypdf
 
     original, notes = rich

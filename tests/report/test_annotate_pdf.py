@@ -28,7 +28,9 @@ PAGES = [
 ]
 
 
-def note(number: int, location: Location, passage_text: str, quote: str, verified: bool = True) -> Note:
+def note(
+    number: int, location: Location, passage_text: str, quote: str, verified: bool = True
+) -> Note:
     return Note(
         finding_id=number, run_id=3, passage=f"P{number}", passage_text=passage_text,
         location=location, quote=quote, quote_verified=verified, severity="high",
@@ -52,7 +54,9 @@ def text_in(data: bytes, page: int, box: list[float]) -> str:
     pdf = pdfium.PdfDocument(data)
     try:
         textpage = pdf[page - 1].get_textpage()
-        return str(textpage.get_text_bounded(box[0] + 0.5, box[1] + 0.5, box[2] - 0.5, box[3] - 0.5))
+        return str(
+            textpage.get_text_bounded(box[0] + 0.5, box[1] + 0.5, box[2] - 0.5, box[3] - 0.5)
+        )
     finally:
         pdf.close()
 
@@ -63,7 +67,7 @@ def draft(tmp_path: Path) -> tuple[Path, list[Note]]:
     document = read_document(path)
     first = passage_at(document, page=1)
     fees = passage_at(document, page=2)
-    call = [p for p in document.passages if "Call us" in p.text][0]
+    call = next(p for p in document.passages if "Call us" in p.text)
     notes = [
         note(1, call.location, call.text, "only five places remain"),
         note(2, first.location, first.text, "a return of nine percent"),  # over a line break
@@ -80,7 +84,8 @@ def test_one_highlight_per_finding_over_exactly_its_words(draft: tuple[Path, lis
     assert (placed.quote, placed.passage, placed.unplaced) == ([1, 2], [3, 4], [])
     found = annotations(annotated)
     highlights = sorted(
-        ((page, a) for page, a in found if a["/Subtype"] == "/Highlight"), key=lambda h: str(h[1]["/NM"])
+        ((page, a) for page, a in found if a["/Subtype"] == "/Highlight"),
+        key=lambda h: str(h[1]["/NM"]),
     )
     assert [(page, str(a["/NM"])) for page, a in highlights] == [
         (2, "safeguard-desk-run3-finding1"), (1, "safeguard-desk-run3-finding2"),
@@ -139,7 +144,9 @@ def test_the_highlight_is_drawn_on_the_page(draft: tuple[Path, list[Note]]) -> N
         finally:
             pdf.close()
         height = image.height
-        crop = image.crop((int(left) + 2, int(height - top) + 2, int(right) - 2, int(height - bottom) - 2))
+        crop = image.crop(
+            (int(left) + 2, int(height - top) + 2, int(right) - 2, int(height - bottom) - 2)
+        )
         return float(ImageStat.Stat(crop).mean[2])
 
     assert blue_in_box(original) > 200  # white paper, black text
@@ -149,14 +156,23 @@ def test_the_highlight_is_drawn_on_the_page(draft: tuple[Path, list[Note]]) -> N
 def test_form_field_and_annotation_passages_are_boxed_where_they_are(tmp_path: Path) -> None:
     form = form_pdf(tmp_path / "form.pdf", {"name": "Jane Doe"})
     passage = passage_at(read_document(form), field="name")
-    annotated, placed = annotate_pdf(form.read_bytes(), [note(1, passage.location, passage.text, "Jane Doe")])
+    annotated, placed = annotate_pdf(
+        form.read_bytes(), [note(1, passage.location, passage.text, "Jane Doe")]
+    )
     assert placed.passage == [1]
     (square,) = [a for _, a in annotations(annotated) if a["/Subtype"] == "/Square"]
-    assert [round(float(v)) for v in square["/Rect"]] == [179, HEIGHT_FIELD_BOTTOM - 1, 481, HEIGHT_FIELD_BOTTOM + 19]
+    assert [round(float(v)) for v in square["/Rect"]] == [
+        179,
+        HEIGHT_FIELD_BOTTOM - 1,
+        481,
+        HEIGHT_FIELD_BOTTOM + 19,
+    ]
 
     sticky = annotated_pdf(tmp_path / "notes.pdf", "Body text.", "We cannot promise this.", "Legal")
     passage = passage_at(read_document(sticky), annotation="note")
-    annotated, placed = annotate_pdf(sticky.read_bytes(), [note(1, passage.location, passage.text, "cannot promise")])
+    annotated, placed = annotate_pdf(
+        sticky.read_bytes(), [note(1, passage.location, passage.text, "cannot promise")]
+    )
     assert placed.passage == [1]
     squares = [a for _, a in annotations(annotated) if a["/Subtype"] == "/Square"]
     assert [round(float(v)) for v in squares[0]["/Rect"]] == [71, 599, 93, 621]
@@ -167,6 +183,8 @@ HEIGHT_FIELD_BOTTOM = 742  # form_pdf's first field: y = A4 height - 100
 
 def test_pages_that_are_not_in_the_file_are_not_placed(draft: tuple[Path, list[Note]]) -> None:
     path, _ = draft
-    annotated, placed = annotate_pdf(path.read_bytes(), [note(1, {"page": 9}, "x", "x"), note(2, {"part": "x"}, "x", "x")])
+    annotated, placed = annotate_pdf(
+        path.read_bytes(), [note(1, {"page": 9}, "x", "x"), note(2, {"part": "x"}, "x", "x")]
+    )
     assert placed.unplaced == [1, 2]
     assert annotations(annotated) == []
