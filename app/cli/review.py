@@ -90,7 +90,6 @@ def add_parsers(commands: SubParsers) -> None:
     annotate.add_argument(
         "--document", type=Path, metavar="PATH", help="the checked file, if it has moved"
     )
-    annotate.add_argument("--password", help="the PDF's password, if it is encrypted")
     annotate.add_argument(
         "--suggest",
         action="store_true",
@@ -172,7 +171,7 @@ def _report_annotate(store: Store, args: argparse.Namespace) -> int:
     run_id = store.run(args.run).id
     done = export_annotated(
         store, run_id, args.out, args.only,
-        document=args.document, password=args.password, suggest=args.suggest,
+        document=args.document, suggest=args.suggest,
     )  # fmt: skip
     print(done.summary())
     return 0

@@ -13,7 +13,6 @@ import io
 import re
 import zipfile
 from collections.abc import Sequence
-from datetime import datetime, timezone
 from typing import Any
 
 from lxml import etree  # type: ignore[import-untyped]
@@ -21,12 +20,14 @@ from lxml import etree  # type: ignore[import-untyped]
 from app.core.citations import quote_span
 from app.report.annotation import Note, Placement, Placements
 from app.report.docx_marks import (
+    comment_element,
     mark_paragraphs,
     mark_point,
     mark_range,
     split_after,
     split_before,
     suggest,
+    word_date,
 )
 from app.report.docx_text import W_NS, Atom, Container, DocxParts, W
 
@@ -145,17 +146,6 @@ def _mark_quote(
     mark_range(start_run, end_run, last.paragraph, comment_id)
 
 
-def word_date(iso: str) -> str:
-    """Word's w:date: UTC, seconds, a trailing Z (it rejects fractions and offsets)."""
-    try:
-        moment = datetime.fromisoformat(iso.replace("Z", "+00:00"))
-    except ValueError:
-        moment = datetime.now(timezone.utc)
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
 class _Package:
     def __init__(self, data: bytes) -> None:
         try:
@@ -219,7 +209,7 @@ class _Package:
             self.trees[part] = root
             self._register(part)
         for comment_id, note, placement, remark in comments:
-            root.append(_comment(comment_id, note, placement, remark))
+            root.append(comment_element(comment_id, note, placement, remark))
         self.touched.add(part)
 
     def _register(self, part: str) -> None:
@@ -267,36 +257,3 @@ def _free_name(names: list[str]) -> str:
     while f"word/comments{number}.xml" in names:
         number += 1
     return f"word/comments{number}.xml"
-
-
-def _comment(comment_id: int, note: Note, placement: Placement, remark: str) -> Any:
-    comment = etree.Element(
-        f"{W}comment",
-        {
-            f"{W}id": str(comment_id),
-            f"{W}author": note.author,
-            f"{W}date": word_date(note.date),
-            f"{W}initials": "SD",
-        },
-    )
-    for index, line in enumerate(note.lines(placement, remark)):
-        paragraph = etree.SubElement(comment, f"{W}p")
-        if index == 0:  # Word expects the comment's mark first in its first paragraph
-            mark = etree.SubElement(paragraph, f"{W}r")
-            etree.SubElement(
-                etree.SubElement(mark, f"{W}rPr"), f"{W}rStyle", {f"{W}val": "CommentReference"}
-            )
-            etree.SubElement(mark, f"{W}annotationRef")
-        run = etree.SubElement(paragraph, f"{W}r")
-        if index == 0:
-            etree.SubElement(etree.SubElement(run, f"{W}rPr"), f"{W}b")
-        text = etree.SubElement(
-            run, f"{W}t", {"{http://www.w3.org/XML/1998/namespace}space": "preserve"}
-        )
-        text.text = _xml_safe(line)
-    return comment
-
-
-def _xml_safe(text: str) -> str:
-    """Model text may hold control characters XML 1.0 cannot carry."""
-    return re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]", "", text)

@@ -27,14 +27,26 @@ TINTS = {
 BOX_COLOUR = (0.85, 0.1, 0.1)
 
 
+class EncryptedPdf(ValueError):
+    """The copy would have to be written decrypted or re-encrypted: neither is done silently."""
+
+
 def annotate_pdf(
-    data: bytes, notes: Sequence[Note], password: str | None = None, ocr: OcrReader | None = None
+    data: bytes, notes: Sequence[Note], ocr: OcrReader | None = None
 ) -> tuple[bytes, Placements]:
     from pypdf import PdfReader, PdfWriter
 
-    marks = locate(data, password, notes, ocr)
+    reader = PdfReader(io.BytesIO(data))
+    if reader.is_encrypted:
+        # pypdf cannot append an update to an encrypted file; writing the copy decrypted would
+        # leave the document unprotected on disk, and re-encrypting it would change its
+        # permissions: refused instead.
+        raise EncryptedPdf(
+            "the PDF is encrypted: annotated copies of encrypted PDFs are not supported; "
+            "save a decrypted copy, check it, and annotate that"
+        )
+    marks = locate(data, None, notes, ocr)
     placements = Placements()
-    reader = PdfReader(io.BytesIO(data), password=password or None)
     writer = PdfWriter(reader, incremental=True)
     for note, mark in zip(notes, marks, strict=True):
         if mark is None:

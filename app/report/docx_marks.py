@@ -2,13 +2,19 @@
 keep a copy of its ``w:rPr``, so every character keeps its formatting) and put
 ``commentRangeStart``/``commentRangeEnd`` around the quote and the ``commentReference`` run
 after it. Optionally the suggested fix as a tracked change: the quote's runs inside ``w:del``
-(their text as ``w:delText``) and the fix in a ``w:ins`` after them."""
+(their text as ``w:delText``) and the fix in a ``w:ins`` after them. And the ``w:comment``
+element itself, one paragraph per line of the note."""
 
 from __future__ import annotations
 
 import copy
+import re
+from datetime import datetime, timezone
 from typing import Any
 
+from lxml import etree  # type: ignore[import-untyped]
+
+from app.report.annotation import Note, Placement
 from app.report.docx_text import Atom, W
 
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
@@ -69,14 +75,10 @@ def _contents(run: Any) -> list[Any]:
 
 
 def marker(tag: str, comment_id: int) -> Any:
-    from lxml import etree  # type: ignore[import-untyped]
-
     return etree.Element(f"{W}{tag}", {f"{W}id": str(comment_id)})
 
 
 def reference_run(comment_id: int) -> Any:
-    from lxml import etree
-
     run = etree.Element(f"{W}r")
     properties = etree.SubElement(run, f"{W}rPr")
     etree.SubElement(properties, f"{W}rStyle", {f"{W}val": "CommentReference"})
@@ -161,3 +163,47 @@ def suggest(first: Any, last: Any, fix: str, change_id: int, author: str, date: 
     insertion.append(added)
     deletion.addnext(insertion)
     return True
+
+
+def word_date(iso: str) -> str:
+    """Word's w:date: UTC, seconds, a trailing Z (it rejects fractions and offsets)."""
+    try:
+        moment = datetime.fromisoformat(iso.replace("Z", "+00:00"))
+    except ValueError:
+        moment = datetime.now(timezone.utc)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def comment_element(comment_id: int, note: Note, placement: Placement, remark: str) -> Any:
+    comment = etree.Element(
+        f"{W}comment",
+        {
+            f"{W}id": str(comment_id),
+            f"{W}author": note.author,
+            f"{W}date": word_date(note.date),
+            f"{W}initials": "SD",
+        },
+    )
+    for index, line in enumerate(note.lines(placement, remark)):
+        paragraph = etree.SubElement(comment, f"{W}p")
+        if index == 0:  # Word expects the comment's mark first in its first paragraph
+            mark = etree.SubElement(paragraph, f"{W}r")
+            etree.SubElement(
+                etree.SubElement(mark, f"{W}rPr"), f"{W}rStyle", {f"{W}val": "CommentReference"}
+            )
+            etree.SubElement(mark, f"{W}annotationRef")
+        run = etree.SubElement(paragraph, f"{W}r")
+        if index == 0:
+            etree.SubElement(etree.SubElement(run, f"{W}rPr"), f"{W}b")
+        text = etree.SubElement(
+            run, f"{W}t", {"{http://www.w3.org/XML/1998/namespace}space": "preserve"}
+        )
+        text.text = xml_safe(line)
+    return comment
+
+
+def xml_safe(text: str) -> str:
+    """Model text may hold control characters XML 1.0 cannot carry."""
+    return re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]", "", text)

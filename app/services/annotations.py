@@ -58,6 +58,13 @@ class AnnotatedExport:
         )
 
 
+def suggested_target(document: Path, media_type: str) -> Path:
+    """Where the save dialog proposes to write: beside the document, never over it
+    (``draft.docx`` -> ``draft.annotated.docx``; ``notes.md`` -> ``notes.annotated.html``)."""
+    suffix = SUFFIXES[output_format(media_type)][0]
+    return document.with_name(f"{document.stem}.annotated{suffix}")
+
+
 def output_format(media_type: str) -> Format:
     if media_type == DOCX:
         return "docx"
@@ -71,7 +78,6 @@ def export_annotated(
     only: Only = "all",
     *,
     document: Path | None = None,
-    password: str | None = None,
     suggest: bool = False,
 ) -> AnnotatedExport:
     """Write the annotated copy of run ``run_id``'s document to ``target``. ``document``: the
@@ -92,7 +98,7 @@ def export_annotated(
         if kind == "docx":
             data, placements = _docx(original, notes, suggest, source)
         else:
-            data, placements = _pdf(original, notes, password, source)
+            data, placements = _pdf(original, notes, source)
     from app.runtime.files import atomic_write
 
     atomic_write(target, data)
@@ -204,22 +210,18 @@ def _docx(data: bytes, notes: list[Note], suggest: bool, source: Path) -> tuple[
         raise InputError(f"cannot annotate: {error}", path=source) from None
 
 
-def _pdf(
-    data: bytes, notes: list[Note], password: str | None, source: Path
-) -> tuple[bytes, Placements]:
-    from pypdf.errors import FileNotDecryptedError, PdfReadError, WrongPasswordError
+def _pdf(data: bytes, notes: list[Note], source: Path) -> tuple[bytes, Placements]:
+    import pypdfium2 as pdfium
+    from pypdf.errors import PdfReadError
 
-    from app.core.errors import PasswordRequired
-    from app.report.annotate_pdf import annotate_pdf
+    from app.report.annotate_pdf import EncryptedPdf, annotate_pdf
     from app.services.page_images import ocr_lines
 
     try:
-        return annotate_pdf(data, notes, password, lambda page: ocr_lines(data, password, page))
-    except (FileNotDecryptedError, WrongPasswordError):
-        raise PasswordRequired(
-            "encrypted: give its password with --password", path=source
-        ) from None
-    except PdfReadError as error:
+        return annotate_pdf(data, notes, lambda page: ocr_lines(data, None, page))
+    except EncryptedPdf as error:
+        raise InputError(str(error), path=source) from None
+    except (PdfReadError, pdfium.PdfiumError) as error:
         raise InputError(f"cannot annotate: {error}", path=source) from None
 
 

@@ -135,3 +135,27 @@ def rich_docx(path: Path) -> Path:
     document.sections[0].header.paragraphs[0].text = "CONFIDENTIAL DRAFT"
     document.save(path)
     return path
+
+
+def turned_pdf(path: Path) -> Path:
+    """Two text pages: the first turned a quarter (/Rotate 90), the second with its media box
+    away from the origin: highlights must still land on the words."""
+    import pypdf
+    from pypdf.generic import RectangleObject
+
+    from tests.helpers.pdfmake import paged_pdf
+
+    plain = paged_pdf(
+        path.with_name("plain.pdf"),
+        [
+            ["Earn a guaranteed return of nine percent."],
+            ["Second page: zero risk to your capital."],
+        ],
+    )
+    writer = pypdf.PdfWriter(clone_from=pypdf.PdfReader(plain))
+    writer.pages[0].rotate(90)
+    box = RectangleObject([40, 300, 500, 842])
+    writer.pages[1].mediabox = box
+    writer.pages[1].cropbox = box
+    writer.write(path)
+    return path

@@ -19,7 +19,7 @@ from app.core.documents import Location
 from app.ingest import read_document
 from app.report.annotate_pdf import annotate_pdf
 from app.report.annotation import Note
-from tests.helpers.annotate import passage_at
+from tests.helpers.annotate import passage_at, turned_pdf
 from tests.helpers.pdfmake import annotated_pdf, form_pdf, paged_pdf
 
 PAGES = [
@@ -188,3 +188,32 @@ def test_pages_that_are_not_in_the_file_are_not_placed(draft: tuple[Path, list[N
     )
     assert placed.unplaced == [1, 2]
     assert annotations(annotated) == []
+
+
+def test_turned_and_shifted_pages(tmp_path: Path) -> None:
+    """Character boxes and annotations share the page's own space: a page turned by /Rotate
+    and one whose media box is off the origin get their highlights on the words."""
+    path = turned_pdf(tmp_path / "turned.pdf")
+    notes = [
+        note(1, {"page": 1}, "Earn a guaranteed return of nine percent.", "guaranteed return"),
+        note(2, {"page": 2}, "Second page: zero risk to your capital.", "zero risk"),
+    ]
+    annotated, placed = annotate_pdf(path.read_bytes(), notes)
+    assert placed.quote == [1, 2]
+    for page, annotation in annotations(annotated):
+        if annotation["/Subtype"] == "/Highlight":
+            q = [float(v) for v in annotation["/QuadPoints"]]
+            quote = notes[page - 1].quote
+            assert normalise(text_in(annotated, page, [q[0], q[5], q[2], q[1]])) == quote
+
+
+def test_an_encrypted_pdf_is_refused(tmp_path: Path) -> None:
+    from app.report.annotate_pdf import EncryptedPdf
+
+    plain = paged_pdf(tmp_path / "plain.pdf", [["Earn a guaranteed return."]])
+    writer = pypdf.PdfWriter(clone_from=pypdf.PdfReader(plain))
+    writer.encrypt("secret", algorithm="AES-256")
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    with pytest.raises(EncryptedPdf, match="encrypted PDFs are not supported"):
+        annotate_pdf(buffer.getvalue(), [note(1, {"page": 1}, "x", "x")])

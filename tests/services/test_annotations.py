@@ -13,7 +13,7 @@ import pypdf
 import pytest
 
 from app.core.errors import InputError
-from app.services.annotations import export_annotated
+from app.services.annotations import DOCX, export_annotated, suggested_target
 from app.services.stores import open_store
 from app.store.repository import Store
 from tests.helpers.annotate import comment_ranges, run_with_findings
@@ -170,3 +170,9 @@ def test_a_scanned_page_is_highlighted_where_ocr_read_the_words(
     end = 72 + stringWidth(line[: line.index(quote) + len(quote)], "Helvetica", 12)
     assert bottom < baseline < top and top - bottom < 30
     assert abs(left - start) < 6 and abs(right - end) < 6
+
+
+def test_the_suggested_name_is_beside_the_document() -> None:
+    assert suggested_target(Path("/d/draft.docx"), DOCX) == Path("/d/draft.annotated.docx")
+    assert suggested_target(Path("/d/a.pdf"), "application/pdf") == Path("/d/a.annotated.pdf")
+    assert suggested_target(Path("/d/notes.md"), "text/markdown") == Path("/d/notes.annotated.html")

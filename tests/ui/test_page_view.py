@@ -12,6 +12,7 @@ from PySide6.QtGui import QColor, QDesktopServices
 
 from app.core.errors import InputError
 from app.ui.page_view import PageView, open_in_system_viewer
+from tests.helpers.annotate import turned_pdf
 from tests.helpers.app_ui import screenshot
 from tests.helpers.pdfmake import paged_pdf
 
@@ -77,3 +78,22 @@ def test_open_original_uses_the_system_viewer(
     view.open_button.click()
     assert open_in_system_viewer(flyer)
     assert [url.toLocalFile() for url in opened] == [str(flyer.resolve())] * 2
+
+
+def test_highlights_sit_on_the_ink_of_turned_and_shifted_pages(
+    qtbot: object, tmp_path: Path
+) -> None:
+    from PIL import Image
+
+    path = turned_pdf(tmp_path / "turned.pdf")
+    view = PageView()
+    qtbot.addWidget(view)  # type: ignore[attr-defined]
+    for page, quote, tall in ((1, "guaranteed return", True), (2, "zero risk", False)):
+        picture = view.show_finding(path, page, quote)
+        ((left, top, right, bottom),) = picture.highlights
+        assert (bottom - top > right - left) is tall  # a turned page's line runs downwards
+        raw = Image.frombytes("RGB", (picture.width, picture.height), picture.rgb)
+        darkest = min(raw.crop((left, top, right, bottom)).convert("L").getextrema())
+        assert darkest < 100  # the box holds the printed words
+        outside = raw.crop((0, 0, 20, 20)).convert("L").getextrema()
+        assert outside == (255, 255)
