@@ -17,22 +17,24 @@ from app.report.annotation import Note, Placement, Placements
 
 # Opened in a browser, the copy may fetch nothing and run nothing, whatever the text holds.
 _POLICY = "default-src 'none'; style-src 'unsafe-inline'"
+# A table, not a CSS grid, and colours on the elements themselves: the copy reads the same in a
+# browser, a mail client or an office suite that renders only simple HTML.
 _CSS = """
 body{font:15px/1.5 system-ui,sans-serif;margin:2em auto;max-width:72em;color:#222}
 header{border-bottom:1px solid #ccc;margin-bottom:1em}
-.row{display:grid;grid-template-columns:minmax(0,3fr) minmax(0,2fr);gap:1.2em;
- border-bottom:1px solid #eee;padding:.5em 0}
+table{border-collapse:collapse;width:100%}
+td{vertical-align:top;padding:.5em .6em;border-bottom:1px solid #eee}
+td.doc{width:60%}
 .where{color:#777;font-size:12px}
 .text{white-space:pre-wrap;overflow-wrap:anywhere}
-mark{background:#ffe066;padding:0 1px}
-mark.critical{background:#ffb3b3}mark.high{background:#ffc980}mark.low{background:#b8dcff}
-.whole{outline:2px solid #d22;outline-offset:3px}
-aside{font-size:13px;border-left:4px solid #e0a800;padding:.2em .7em;margin-bottom:.6em;
+.whole{border:2px solid #d22;padding:2px 4px}
+.note{font-size:13px;border-left:4px solid #e0a800;padding:.2em .7em;margin-bottom:.6em;
  background:#fafafa}
-aside.critical{border-color:#c00}aside.high{border-color:#e67300}aside.low{border-color:#3a8ee6}
-aside p{margin:.15em 0} aside p:first-child{font-weight:600}
+.note p{margin:.15em 0}
 sup{color:#555}
 """
+_TINTS = {"critical": "#ffb3b3", "high": "#ffc980", "medium": "#ffe066", "low": "#b8dcff"}
+_EDGES = {"critical": "#c00000", "high": "#e67300", "medium": "#e0a800", "low": "#3a8ee6"}
 
 
 def annotate_html(
@@ -67,9 +69,9 @@ def annotate_html(
         css = ' class="text whole"' if whole else ' class="text"'
         where = html.escape(f"{passage.get('id')} · {place_label(passage.get('location') or {})}")
         rows.append(
-            f'<div class="row" id="{html.escape(str(passage.get("id")))}"><div>'
-            f'<div class="where">{where}</div><div{css}>{body}</div></div>'
-            f"<div>{asides}</div></div>"
+            f'<tr id="{html.escape(str(passage.get("id")))}"><td class="doc">'
+            f'<div class="where">{where}</div><div{css}>{body}</div></td>'
+            f'<td class="notes">{asides}</td></tr>'
         )
     for note in notes:
         placements.add(
@@ -80,7 +82,8 @@ def annotate_html(
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         f'<meta http-equiv="Content-Security-Policy" content="{_POLICY}">'
         f"<title>{html.escape(title)}</title><style>{_CSS}</style></head><body>"
-        f"<header><h1>{html.escape(title)}</h1>{head}</header>{''.join(rows)}</body></html>\n"
+        f"<header><h1>{html.escape(title)}</h1>{head}</header>"
+        f"<table>{''.join(rows)}</table></body></html>\n"
     )
     return page.encode("utf-8"), placements
 
@@ -95,7 +98,8 @@ def _marked(text: str, spans: list[tuple[int, int, int, str]]) -> str:
         piece = html.escape(text[start:end])
         if over:
             severity = max(over, key=lambda item: _RANK.get(item[1], 0))[1]
-            piece = f'<mark class="{severity}">{piece}</mark>'
+            tint = _TINTS.get(severity, _TINTS["medium"])
+            piece = f'<mark class="{severity}" style="background:{tint}">{piece}</mark>'
         out.append(piece)
         ending = [n for s, e, n, _ in spans if e == end]
         if ending:
@@ -108,10 +112,14 @@ _RANK = {"low": 1, "medium": 2, "high": 3, "critical": 4}
 
 def _aside(number: int, note: Note, placement: Placement) -> str:
     lines = note.lines(placement)
-    lines[0] = f"[{number}] {lines[0]}"
-    paragraphs = "".join(f"<p>{html.escape(line)}</p>" for line in lines)
+    paragraphs = f"<p><strong>[{number}] {html.escape(lines[0])}</strong></p>"
+    paragraphs += "".join(f"<p>{html.escape(line)}</p>" for line in lines[1:])
     by = html.escape(f"{note.author} · {note.date[:10]}")
-    return f'<aside class="{note.severity}">{paragraphs}<p class="where">{by}</p></aside>'
+    edge = _EDGES.get(note.severity, _EDGES["medium"])
+    return (
+        f'<div class="note {note.severity}" style="border-left:4px solid {edge}">'
+        f'{paragraphs}<p class="where">{by}</p></div>'
+    )
 
 
 def place_label(location: Mapping[str, Any]) -> str:

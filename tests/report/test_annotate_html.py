@@ -73,11 +73,11 @@ def test_quotes_marked_notes_beside_and_everything_escaped() -> None:
     assert "script" not in parsed.tags and "b" not in parsed.tags
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text
     assert parsed.marks == ["guaranteed 12% <b>now</b>", "today, ", "the offer", " ends tonight"]
-    assert '<mark class="critical">the offer</mark>' in text  # the worse severity shows
+    assert '<mark class="critical" style="background:#ffb3b3">the offer</mark>' in text
     assert "<sup>[3]</sup>" in text and "<sup>[2]</sup>" in text
     assert 'class="text whole"' in text  # the unverified finding's passage is outlined
     assert "Says &lt;i&gt;guaranteed&lt;/i&gt;." in text
-    assert text.count("<aside") == 4
+    assert text.count('<div class="note ') == 4
     # Self-contained: no script, no link, no image, nothing to fetch.
     assert not {"script", "link", "img", "iframe"} & parsed.tags
     assert not [v for k, v in parsed.attributes if k in ("src", "href")]

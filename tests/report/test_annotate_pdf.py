@@ -217,3 +217,19 @@ def test_an_encrypted_pdf_is_refused(tmp_path: Path) -> None:
     writer.write(buffer)
     with pytest.raises(EncryptedPdf, match="encrypted PDFs are not supported"):
         annotate_pdf(buffer.getvalue(), [note(1, {"page": 1}, "x", "x")])
+
+
+def test_a_passage_joined_over_a_page_break_is_marked_where_its_words_are(tmp_path: Path) -> None:
+    path = paged_pdf(
+        tmp_path / "joined.pdf",
+        [["Our fund pays a fixed income and we", "promise that it will"], ["never lose value."]],
+    )
+    passage = passage_at(read_document(path), page=1, continues=2)
+    notes = [
+        note(1, passage.location, passage.text, "never lose value"),  # on the second page
+        note(2, passage.location, passage.text, "fixed income"),  # on the first
+    ]
+    annotated, placed = annotate_pdf(path.read_bytes(), notes)
+    assert placed.quote == [1, 2]
+    pages = {str(a["/NM"])[-1]: page for page, a in annotations(annotated) if "/NM" in a}
+    assert pages == {"1": 2, "2": 1}
