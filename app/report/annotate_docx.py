@@ -124,7 +124,16 @@ def _quote_span(note: Note, text: str) -> tuple[int, int] | None:
         inner = quote_span(note.quote, text[around[0] : around[1]])
         if inner is not None:
             return around[0] + inner[0], around[0] + inner[1]
-    return quote_span(note.quote, text)
+    found = quote_span(note.quote, text)
+    if found is None:  # a quote that starts with the list number Word draws (not in the XML)
+        words = note.quote.split(" ")
+        for cut in range(1, min(4, len(words))):
+            label = " ".join(words[:cut])
+            if note.passage_text.startswith(label) and not text.lstrip().startswith(label):
+                found = quote_span(" ".join(words[cut:]), text)
+                if found is not None:
+                    break
+    return found
 
 
 def _mark_quote(

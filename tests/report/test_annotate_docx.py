@@ -7,6 +7,7 @@ comments."""
 from __future__ import annotations
 
 import io
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -270,3 +271,62 @@ def test_libreoffice_opens_the_copy_and_prints_the_comments(
     ours = [n for n in notes_in_pdf if "Safeguard" in n or n.startswith("LOW")]
     assert len(ours) == len(notes), notes_in_pdf
     assert "guaranteed 12% a year with zero risk" in reader.pages[0].extract_text()
+
+
+CORPUS = [
+    "docs/pydocx__comments-rich-para.docx",
+    "docs/poi__delins.docx",
+    "docs/docx4j__Docx4j_GettingStarted.docx",
+    "docs/poi__Numbering.docx",
+    "docs/docx4j__odd_even_different_first_page.docx",
+    "docs/docx4j__arabic_align.docx",
+    "docs/mammoth__text-box.docx",
+]
+
+
+@pytest.mark.parametrize("name", CORPUS)
+def test_real_documents_keep_their_text_and_get_exact_ranges(name: str) -> None:
+    """Word files from other projects (comments, tracked changes, numbering, headers per page
+    kind, right-to-left text, a text box): a finding on words 2-4 of every passage (the whole
+    passage when shorter, list labels included) lands on exactly those words, or says why not."""
+    from app.core.citations import normalise
+
+    path = corpus_file(name)
+    notes = []
+    for number, passage in enumerate(read_document(path).passages[:40], start=1):
+        words = passage.text.split()
+        quote = " ".join(words[1:4]) if len(words) > 4 else passage.text
+        notes.append(note(number, passage.location, passage.text, quote))
+    original = path.read_bytes()
+    annotated, placed = annotate_docx(original, notes)
+    before, after = parts(original), parts(annotated)
+    assert styled_text(after[BODY]) == styled_text(before[BODY])
+    for part in set(before) - {BODY, "word/comments.xml", "word/_rels/document.xml.rels"}:
+        assert after[part] == before[part] or part == "[Content_Types].xml", part
+    ranges = comment_ranges(after[BODY])
+    comments = etree.fromstring(after["word/comments.xml"])
+    by_finding = {}
+    for comment in comments.iter(f"{W}comment"):
+        text = "".join(t.text or "" for t in comment.iter(f"{W}t"))
+        if "finding #" in text:
+            by_finding[int(text.split("finding #")[1].split("Why")[0])] = comment.get(f"{W}id")
+    assert sorted(by_finding) == sorted(placed.quote + placed.passage)
+    for item in notes:
+        if item.finding_id in placed.quote:
+            # A row's cells are joined by " | " in the passage; the range runs over the cells.
+            covered = re.sub(r"[\s|]", "", normalise(ranges[by_finding[item.finding_id]]))
+            quoted = re.sub(r"[\s|]", "", normalise(item.quote))
+            assert covered and quoted.endswith(covered), (item.quote, covered)
+
+
+def test_a_finding_on_a_reviewers_comment_is_on_its_paragraph(tmp_path: Path) -> None:
+    path = rich_docx(tmp_path / "rich.docx")
+    comment = next(p for p in read_document(path).passages if "comment" in p.location)
+    annotated, placed = annotate_docx(
+        path.read_bytes(), [note(1, comment.location, comment.text, "Check this")]
+    )
+    assert placed.passage == [1]
+    ranges = comment_ranges(parts(annotated)[BODY])
+    assert (
+        sorted(ranges.values()).count("Call us today, the offer ends tonight.") == 2
+    )  # Legal's and ours
