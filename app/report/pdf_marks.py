@@ -11,7 +11,15 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from app.report.annotation import Note, Placement
-from app.report.pdf_text import Box, PageText, find_quote, page_texts, span_boxes, union
+from app.report.pdf_text import (
+    Box,
+    PageText,
+    find_quote,
+    page_texts,
+    pdfminer_text,
+    span_boxes,
+    union,
+)
 
 OcrLine = tuple[str, Box]  # a recognised line and its box in PDF points
 OcrReader = Callable[[int], list[OcrLine] | None]  # page -> its lines (None: no OCR here)
@@ -51,11 +59,27 @@ def locate(
             ocr_cache[page] = _ocr_page(page, lines) if lines else None
         return ocr_cache[page]
 
-    return [_mark(note, texts, reader, ocr_text) for note in notes]
+    miner_cache: dict[int, PageText | None] = {}
+
+    def miner_text(page: int) -> PageText | None:
+        """pdfminer's reading of an unturned page, when PDFium's order did not hold the words."""
+        if page not in miner_cache:
+            handle = reader.pages[page - 1]
+            box = handle.mediabox
+            turned = int(handle.get("/Rotate", 0) or 0) % 360
+            origin = (float(box.left), float(box.bottom))
+            miner_cache[page] = None if turned else pdfminer_text(data, page, origin)
+        return miner_cache[page]
+
+    return [_mark(note, texts, reader, ocr_text, miner_text) for note in notes]
 
 
 def _mark(
-    note: Note, texts: dict[int, PageText], reader: Any, ocr_text: Callable[[int], PageText | None]
+    note: Note,
+    texts: dict[int, PageText],
+    reader: Any,
+    ocr_text: Callable[[int], PageText | None],
+    other: Callable[[int], PageText | None],
 ) -> Mark | None:
     page = note.location.get("page")
     if not isinstance(page, int) or page not in texts:
@@ -72,6 +96,8 @@ def _mark(
     if note.location.get("ocr"):
         recognised = ocr_text(page)
         sources = [recognised] if recognised is not None else []
+    if not note.location.get("ocr"):
+        sources += [t for t in (other(p) for p in candidates) if t is not None]
     for source in sources:
         span = find_quote(source, note.quote, note.passage_text) if note.quote_verified else None
         boxes = span_boxes(source, *span) if span else []

@@ -4,6 +4,8 @@ there and the app's page view draws the same rectangles (one code for both)."""
 
 from __future__ import annotations
 
+import io
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -44,8 +46,9 @@ def page_texts(pdf: object, numbers: Sequence[int]) -> dict[int, PageText]:
                     None if char.isspace() else _box(textpage.get_charbox(index, loose=True))
                 )
             boxes.extend([None] * (len(text) - len(boxes)))
+            chars, kept = _join_wide(list(text), boxes)
             width, height = page.get_size()
-            found[number] = PageText(number, text, tuple(boxes), width, height)
+            found[number] = PageText(number, "".join(chars), tuple(kept), width, height)
         finally:
             textpage.close()
             page.close()
@@ -59,7 +62,8 @@ def _box(raw: tuple[float, float, float, float]) -> Box | None:
 
 def span_boxes(page: PageText, start: int, end: int) -> list[Box]:
     """One box per line of the characters ``start``..``end``: characters whose boxes overlap
-    vertically and follow each other left to right are one line."""
+    vertically and follow each other left to right are one line (or, set vertically, overlap
+    horizontally and follow each other downwards)."""
     lines: list[list[float]] = []
     for box in page.boxes[start:end]:
         if box is None:
@@ -67,7 +71,10 @@ def span_boxes(page: PageText, start: int, end: int) -> list[Box]:
         if lines:
             line = lines[-1]
             middle = (box[1] + box[3]) / 2
-            if line[1] <= middle <= line[3] and box[0] >= line[0] - 1:
+            centre = (box[0] + box[2]) / 2
+            across = line[1] <= middle <= line[3] and box[0] >= line[0] - 1
+            down = line[0] <= centre <= line[2] and box[3] <= line[1] + 2  # vertical writing
+            if across or down:
                 line[:] = [
                     line[0],
                     min(line[1], box[1]),
@@ -99,3 +106,59 @@ def union(boxes: Sequence[Box]) -> Box:
         max(b[2] for b in boxes),
         max(b[3] for b in boxes),
     )
+
+
+def pdfminer_text(data: bytes, number: int, origin: tuple[float, float]) -> PageText | None:
+    """The page as pdfminer.six lays it out (the reader's second extractor: columns, vertical
+    and CJK text come out in another order than PDFium's), each character with its box. Only
+    for unturned pages; ``origin``: the media box's lower-left corner (pdfminer measures from
+    it, annotations from the page's own origin)."""
+    from pdfminer.high_level import extract_pages
+    from pdfminer.layout import LAParams, LTAnno, LTChar, LTTextContainer
+
+    text: list[str] = []
+    boxes: list[Box | None] = []
+    dx, dy = origin
+    for layout in extract_pages(io.BytesIO(data), page_numbers=[number - 1], laparams=LAParams()):
+        for element in layout:
+            if not isinstance(element, LTTextContainer):
+                continue
+            if text:
+                text.append("\n")
+                boxes.append(None)
+            for line in element:
+                for char in line if hasattr(line, "__iter__") else ():
+                    if isinstance(char, LTChar):
+                        for piece in char.get_text():
+                            text.append(piece)
+                            x0, y0, x1, y1 = char.bbox
+                            boxes.append(_box((x0 + dx, y0 + dy, x1 + dx, y1 + dy)))
+                    elif isinstance(char, LTAnno):
+                        text.append(char.get_text())
+                        boxes.append(None)
+        text, boxes = _join_wide(text, boxes)
+        width, height = float(layout.width), float(layout.height)
+        return PageText(number, "".join(text), tuple(boxes), width, height)
+    return None
+
+
+def _join_wide(text: list[str], boxes: list[Box | None]) -> tuple[list[str], list[Box | None]]:
+    """Line breaks between two CJK characters taken out: such text has no spaces, and a line
+    set vertically comes out of pdfminer a character a line."""
+    keep = [
+        not (
+            char.isspace()
+            and 0 < index < len(text) - 1
+            and _wide(text[index - 1])
+            and _wide(text[index + 1])
+        )
+        for index, char in enumerate(text)
+    ]
+    return (
+        [c for c, k in zip(text, keep, strict=True) if k],
+        [b for b, k in zip(boxes, keep, strict=True) if k],
+    )
+
+
+def _wide(char: str) -> bool:
+    return unicodedata.east_asian_width(char) in ("W", "F")

@@ -233,3 +233,35 @@ def test_a_passage_joined_over_a_page_break_is_marked_where_its_words_are(tmp_pa
     assert placed.quote == [1, 2]
     pages = {str(a["/NM"])[-1]: page for page, a in annotations(annotated) if "/NM" in a}
     assert pages == {"1": 2, "2": 1}
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "docs/pdfjs__tracemonkey.pdf",  # two columns, ligatures, hyphenation
+        "docs/pysf__multicolumn.pdf",
+        "docs/pdfminer__jo.pdf",  # vertical Japanese: found through pdfminer's reading
+        "docs/pysf__habibi.pdf",  # Arabic with presentation forms
+    ],
+)
+def test_real_pdfs_get_a_highlight_on_every_quote(name: str) -> None:
+    from tests.helpers.paths import corpus_file
+
+    path = corpus_file(name)
+    notes = []
+    for number, passage in enumerate(read_document(path).passages[:40], start=1):
+        words = passage.text.split()
+        notes.append(
+            note(
+                number,
+                passage.location,
+                passage.text,
+                " ".join(words[2:6]) if len(words) > 6 else passage.text,
+            )
+        )
+    original = path.read_bytes()
+    annotated, placed = annotate_pdf(original, notes)
+    assert placed.quote == [n.finding_id for n in notes]
+    assert annotated.startswith(original)
+    highlights = [a for _, a in annotations(annotated) if a["/Subtype"] == "/Highlight"]
+    assert len(highlights) == len(notes)
