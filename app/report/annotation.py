@@ -39,6 +39,15 @@ class Note:
     review_line: str  # "accepted by Ana on 2026-11-23: clear breach" / "not reviewed yet"
     date: str  # ISO 8601: the decision's time, else the export's
 
+    @classmethod
+    def lookup(cls, location: Location, quote: str, verified: bool, passage_text: str) -> Note:
+        """A note that only says where to look (the app's page view finds the quote with the
+        annotator's own code); its other fields are empty."""
+        return cls(
+            0, 0, "", passage_text, dict(location), quote, verified, "medium", "medium", "", "",
+            "", "", "", "", "not reviewed", "", "",
+        )  # fmt: skip
+
     @property
     def author(self) -> str:
         return f"Safeguard Desk, run {self.run_id}"

@@ -32,6 +32,9 @@ class Mark:
     kind: Literal["highlight", "square"]
     boxes: tuple[Box, ...]  # the highlight's line boxes, or the one box a square draws
     placement: Placement
+    # What the box covers: the quoted words, the passage (or its field or annotation), or,
+    # when not even the passage was found, the page's text.
+    scope: Literal["words", "passage", "page"] = "words"
 
 
 def locate(
@@ -87,7 +90,7 @@ def _mark(
     if "field" in note.location or "annotation" in note.location:
         box = _annotation_box(reader, page, note)
         if box is not None:
-            return Mark(note, page, "square", (box,), "passage")
+            return Mark(note, page, "square", (box,), "passage", "passage")
     candidates = [page]
     following = note.location.get("continues")
     if isinstance(following, int) and following in texts:
@@ -107,8 +110,8 @@ def _mark(
         around = find_quote(source, note.passage_text)
         boxes = span_boxes(source, *around) if around else []
         if boxes:
-            return Mark(note, source.number, "square", (union(boxes),), "passage")
-    return Mark(note, page, "square", (_page_area(texts[page]),), "passage")
+            return Mark(note, source.number, "square", (union(boxes),), "passage", "passage")
+    return Mark(note, page, "square", (_page_area(texts[page]),), "passage", "page")
 
 
 def _page_area(page: PageText) -> Box:

@@ -11,9 +11,10 @@ from pathlib import Path
 from typing import Any, Literal
 
 from app.core.errors import InputError, PasswordRequired
-from app.report.pdf_text import Box, find_quote, page_texts, span_boxes, union
+from app.report.pdf_text import Box
 
 PixelRect = tuple[int, int, int, int]  # left, top, right, bottom in pixels of the image
+MAX_FILE_BYTES = 1024 * 1024 * 1024  # a bound on what the view reads; checks refuse far less
 MAX_RENDER_SIDE = 4000  # pixels: a huge page is drawn smaller rather than filling memory
 
 
@@ -47,21 +48,28 @@ def page_picture(
     """Page ``page`` (from 1) of the PDF at ``path`` rendered at ``scale`` (1 = 72 dpi) with the
     line boxes of ``quote`` (found as citations are checked) to draw over it."""
     import pypdfium2 as pdfium
+    from pypdf.errors import PdfReadError
 
-    pdf = _open(path, password)
+    from app.core.bounded import read_regular_file
+    from app.report.annotation import Note
+    from app.report.pdf_marks import locate
+
+    data = read_regular_file(path, MAX_FILE_BYTES, "the document", InputError)
+    pdf = _open(data, password, path)
     try:
         if not 0 < page <= len(pdf):
             raise InputError(f"has no page {page} (it has {len(pdf)})", path=path)
-        text = page_texts(pdf, [page])[page]
-        boxes: list[Box] = []
+        # The annotator's own search (PDFium's characters, then pdfminer's reading): the view
+        # marks what the annotated copy marks. Scanned pages are not OCR'd here (seconds on
+        # the GUI thread); their caption says the words are not in the text layer.
+        (mark,) = locate(
+            data, password, [Note.lookup({"page": page}, quote, verified, passage_text)]
+        )
+        boxes: tuple[Box, ...] = ()
         placement: Literal["quote", "passage", "none"] = "none"
-        span = find_quote(text, quote, passage_text) if verified and quote else None
-        if span is not None:
-            boxes, placement = span_boxes(text, *span), "quote"
-        if not boxes and passage_text:
-            around = find_quote(text, passage_text)
-            if around is not None and span_boxes(text, *around):
-                boxes, placement = [union(span_boxes(text, *around))], "passage"
+        if mark is not None and mark.scope != "page":
+            boxes = mark.boxes
+            placement = "quote" if mark.placement == "quote" else "passage"
         handle = pdf[page - 1]
         try:
             width, height = handle.get_size()
@@ -78,19 +86,18 @@ def page_picture(
             image.tobytes(), image.width, image.height, image.width * 3, page, len(pdf),
             rects, placement,
         )  # fmt: skip
-    except pdfium.PdfiumError as error:
-        raise InputError(f"cannot render page {page} ({error})", path=path) from None
+    except (pdfium.PdfiumError, PdfReadError) as error:
+        raise InputError(f"cannot show page {page} ({error})", path=path) from None
     finally:
         pdf.close()
 
 
-def _open(source: Path | bytes, password: str | None) -> Any:
+def _open(source: bytes, password: str | None, where: Path | None = None) -> Any:
     import pypdfium2 as pdfium
 
     try:
         return pdfium.PdfDocument(source, password=password or None)
     except pdfium.PdfiumError as error:
-        where = source if isinstance(source, Path) else None
         if "password" in str(error).lower():
             raise PasswordRequired("encrypted: a password is needed", path=where) from None
         raise InputError(f"not a readable PDF ({error})", path=where) from None
