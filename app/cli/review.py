@@ -56,7 +56,9 @@ def add_parsers(commands: SubParsers) -> None:
     verify.add_argument("--db", type=Path)
     verify.set_defaults(handler=options.with_store(_audit_verify))
 
-    report = commands.add_parser("report", help="audit reports of a reviewed run (PDF, JSON)")
+    report = commands.add_parser(
+        "report", help="audit reports of a reviewed run (PDF, JSON), the annotated document"
+    )
     report_actions = report.add_subparsers(dest="report_command", metavar="ACTION")
     pdf = report_actions.add_parser("pdf", help="write the PDF audit report of a run")
     pdf.add_argument("run", nargs="?", type=int, help="run id (default: the latest)")
@@ -71,6 +73,30 @@ def add_parsers(commands: SubParsers) -> None:
     as_json.add_argument("--out", type=Path, required=True, metavar="report.json")
     as_json.add_argument("--db", type=Path)
     as_json.set_defaults(handler=options.with_store(_report_json))
+    annotate = report_actions.add_parser(
+        "annotate",
+        help="a copy of the checked document with the findings in it: Word comments (DOCX), "
+        "highlights with notes (PDF), an annotated HTML copy (other formats)",
+    )
+    annotate.add_argument("run", nargs="?", type=int, help="run id (default: the latest)")
+    annotate.add_argument("--out", type=Path, required=True, metavar="FILE")
+    annotate.add_argument(
+        "--only",
+        choices=("all", "accepted"),
+        default="all",
+        help="all: every finding not rejected, marked with its review state (default); "
+        "accepted: accepted and amended findings only",
+    )
+    annotate.add_argument(
+        "--document", type=Path, metavar="PATH", help="the checked file, if it has moved"
+    )
+    annotate.add_argument(
+        "--suggest",
+        action="store_true",
+        help="DOCX: also put each suggested fix in as a tracked change replacing the quote",
+    )
+    annotate.add_argument("--db", type=Path)
+    annotate.set_defaults(handler=options.with_store(_report_annotate))
     check = report_actions.add_parser("verify", help="check a PDF report against the audit log")
     check.add_argument("file", type=Path)
     check.add_argument("--db", type=Path)
@@ -136,6 +162,18 @@ def _report_json(store: Store, args: argparse.Namespace) -> int:
     run_id = store.run(args.run).id
     digest = export_json(store, run_id, args.out)
     print(f"report: {args.out} (run {run_id}, sha256 {digest})")
+    return 0
+
+
+def _report_annotate(store: Store, args: argparse.Namespace) -> int:
+    from app.services.annotations import export_annotated
+
+    run_id = store.run(args.run).id
+    done = export_annotated(
+        store, run_id, args.out, args.only,
+        document=args.document, suggest=args.suggest,
+    )  # fmt: skip
+    print(done.summary())
     return 0
 
 
