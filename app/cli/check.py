@@ -14,11 +14,11 @@ from typing import TYPE_CHECKING
 from app.cli import options, output
 from app.core.engine import Engine
 from app.core.errors import InputError, UsageError
-from app.core.policy import Policy
 from app.core.progress import ProgressEvent
 from app.core.types import POLICY_MODES
 
 if TYPE_CHECKING:  # the services load pypdf, python-docx, keyring: only when a command runs
+    from app.core.policy import Policy
     from app.services.batch import Batch
     from app.services.checking import CheckRequest, FileOutcome
     from app.services.engines import ModelChoice

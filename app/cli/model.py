@@ -10,7 +10,7 @@ from app.cli import output
 from app.cli.options import SubParsers
 from app.cli.output import ProgressPrinter
 from app.core.errors import ModelUnavailable, UsageError
-from app.models.catalogue import DEFAULT_MODEL
+from app.models.names import DEFAULT_MODEL
 
 
 def add_parsers(commands: SubParsers) -> None:

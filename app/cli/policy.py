@@ -5,12 +5,14 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from app.cli import options, output
 from app.cli.output import ProgressPrinter
 from app.core.errors import UsageError
-from app.core.lint import lint_text, load_cases
-from app.core.policy_tests import LABELS, PREDICTED, Report, Scores
+
+if TYPE_CHECKING:  # policies, screens and the pipeline load when a policy command runs
+    from app.core.policy_tests import Report
 
 
 def add_parsers(commands: options.SubParsers) -> None:
@@ -99,6 +101,8 @@ def run_lint(args: argparse.Namespace) -> int:
 
 
 def lint(policy_path: Path) -> int:
+    from app.core.lint import lint_text, load_cases
+
     cases_file = policy_path.parent / "cases.jsonl"
     cases = load_cases(cases_file) if cases_file.exists() else []
     _, issues = lint_text(
@@ -142,6 +146,8 @@ def run_test(args: argparse.Namespace) -> int:
 
 
 def print_report(report: Report, title: str) -> None:
+    from app.core.policy_tests import LABELS, PREDICTED, Scores
+
     print(
         f"{title}: {report.cases} cases, parse rate {report.parse_rate:.0%}, "
         f"{report.indeterminate} indeterminate, {report.mean_latency_s:.1f} s and "

@@ -25,14 +25,10 @@ from app.core.errors import ModelUnavailable
 from app.models.gguf_header import read_header
 from app.models.identify import Identity, identify
 from app.models.installed import install_problem, load_installed
+from app.models.names import DEFAULT_MODEL, SMOKE_MODEL, SMOKE_NOTICE
 from app.runtime.paths import models_dir
 
-DEFAULT_MODEL = "gpt-oss-safeguard-20b"
-SMOKE_MODEL = "smoke-gemma3-270m"
-SMOKE_NOTICE = (
-    "SMOKE-TEST MODEL (smoke-gemma3-270m): its verdicts are meaningless; "
-    "install gpt-oss-safeguard-20b for real checks"
-)
+__all__ = ["DEFAULT_MODEL", "SMOKE_MODEL", "SMOKE_NOTICE"]
 
 
 @dataclass(frozen=True)
