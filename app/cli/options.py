@@ -22,6 +22,20 @@ if TYPE_CHECKING:  # the engine service loads the model catalogue: only when a c
 SubParsers: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 
 
+MAX_ROW_ID = 2**63 - 1  # SQLite's INTEGER
+
+
+def row_id(text: str) -> int:
+    """A run or finding id: a whole number SQLite can hold (argparse names the flag)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+    if not 1 <= value <= MAX_ROW_ID:
+        raise argparse.ArgumentTypeError(f"{text} is not an id (1 or more, at most {MAX_ROW_ID})")
+    return value
+
+
 def add_model_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--effort",

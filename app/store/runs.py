@@ -44,6 +44,7 @@ class RunsMixin(StoreBase):
                     "run.incomplete",
                     f"run:{run_id}",
                     {"reason": "process ended before the run finished"},
+                    [("runs", run_id)],
                 )
         return stale
 
@@ -106,6 +107,7 @@ class RunsMixin(StoreBase):
                     },
                     "settings": settings,
                 },
+                [("cases", case_id), ("documents", document_id), ("runs", run_id)],
             )
         return run_id
 
@@ -114,11 +116,12 @@ class RunsMixin(StoreBase):
         by_policy = {r.policy.id: r for r in result.policy_results}
         with transaction(self.db):
             position = 0
+            rows: list[tuple[str, int]] = []
             for checked in result.findings:
                 f = checked.finding
                 policy_result = by_policy.get(checked.policy)
                 passage = result.document.passage(f.passage)
-                self.db.execute(
+                cursor = self.db.execute(
                     "INSERT INTO findings(run_id, position, policy_id, policy_version, "
                     "section, passage, passage_text, location_json, quote, quote_verified, "
                     "severity, confidence, rationale, remediation, layer, model_verdict, "
@@ -143,6 +146,7 @@ class RunsMixin(StoreBase):
                         checked.carried_from,
                     ),
                 )
+                rows.append(("findings", int(cursor.lastrowid or 0)))
                 position += 1
             self.db.execute(
                 "UPDATE runs SET status='complete', finished_at=?, verdict=?, timings_json=?, "
@@ -165,6 +169,7 @@ class RunsMixin(StoreBase):
                     "findings": position,
                     "report_sha256": canonical_sha256(report),
                 },
+                [("runs", run_id), *rows],
             )
 
     def fail_run(self, run_id: int, reason: str) -> None:
@@ -173,7 +178,7 @@ class RunsMixin(StoreBase):
                 "UPDATE runs SET status='failed', finished_at=?, note=? WHERE id=?",
                 (utc_now(), reason, run_id),
             )
-            self._audit("run.failed", f"run:{run_id}", {"reason": reason})
+            self._audit("run.failed", f"run:{run_id}", {"reason": reason}, [("runs", run_id)])
 
     def previous_checks(
         self, document: Document, policies: list[Policy], engine: EngineInfo, effort: str
