@@ -207,7 +207,7 @@ def test_internal_errors_are_one_line_and_logged(
         raise RuntimeError("boom")
 
     monkeypatch.setattr(check, "run_extract", explode)
-    assert cli.main(["extract", "x.txt"]) == 70
+    assert cli.main(["extract", "x.txt"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "internal error (RuntimeError)" in err
     log = (isolated_home / "logs" / "safeguard-desk.log").read_text(encoding="utf-8")

@@ -180,4 +180,4 @@ def test_report_verify(exported: tuple[Store, int, Path, str], tmp_path: Path) -
     forged = tmp_path / "forged.pdf"
     build_pdf(forged_review, forged)
     bad = verify(forged)
-    assert bad.returncode == 1 and "not found in the audit log" in bad.stderr
+    assert bad.returncode == 1 and "matches no export" in bad.stderr
