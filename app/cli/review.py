@@ -146,8 +146,9 @@ def _audit_adopt(store: Store, args: argparse.Namespace) -> int:
 
 
 def _report_pdf(store: Store, args: argparse.Namespace) -> int:
-    from app.services.exports import export_pdf
+    from app.services.exports import export_pdf, require_intact
 
+    require_intact(store)  # before looking the run up: a deleted run is a finding too
     run_id = store.run(args.run).id
     digest = export_pdf(store, run_id, args.out, args.reasoning)
     print(f"report: {args.out} (run {run_id}, sha256 {digest})")

@@ -22,6 +22,7 @@ import json
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from app.core.clock import utc_now
@@ -235,7 +236,7 @@ def _row_problems(
 
 
 def quick_check(
-    connection: sqlite3.Connection, key: bytes, external: AuditHead | None
+    connection: sqlite3.Connection, key: bytes, external: AuditHead | None, path: Path
 ) -> SafeguardError | None:
     """What opening a store for work checks (cheap: the last entry and the heads): the key
     signs the last entry, and the log extends the head kept outside. None when both hold."""
@@ -245,7 +246,8 @@ def quick_check(
         if not hmac.compare_digest(_sign(key, last), row["hmac"]):
             return AuditKeyError(
                 "the store's audit log is not signed with this installation's audit key (the "
-                "key was changed or replaced: restore the original key from a backup)"
+                "key was changed or replaced: restore the original key from a backup)",
+                path=path,
             )
     hashes: list[str] = []
     if external is not None and 0 < external.entries <= count:
@@ -255,7 +257,7 @@ def quick_check(
         ).fetchone()
         hashes.append(found["hash"] if found else "")
     problem = _external_problem(count, hashes, external, is_covered(connection))
-    return StoreTampered(problem + NEXT_STEP) if problem else None
+    return StoreTampered(problem + NEXT_STEP, path=path) if problem else None
 
 
 def entries(connection: sqlite3.Connection, action: str | None = None) -> list[sqlite3.Row]:

@@ -47,7 +47,7 @@ class Store(RunsMixin, ReviewsMixin, PolicyTestsMixin):
         self.recovered: list[int] = []
         if for_work:
             try:
-                problem = audit.quick_check(self.db, key, self.outside_head())
+                problem = audit.quick_check(self.db, key, self.outside_head(), path)
                 if problem is not None:
                     raise problem
                 self._seal_rows_written_before_coverage()
