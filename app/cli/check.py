@@ -99,6 +99,9 @@ def add_parsers(commands: options.SubParsers) -> None:
     demo.set_defaults(handler=run_demo)
 
 
+MAX_REPLAY_BYTES = 256 * 1024 * 1024  # a report holds the document's text: generous
+
+
 @dataclass(frozen=True)
 class Outputs:
     """Where a check's reports go and what is printed."""
@@ -315,16 +318,18 @@ def _file_done(
 
 def _replay(args: argparse.Namespace) -> int:
     """Re-run a recorded check; refuse with the reason when any input is not what was recorded."""
+    from app.core.bounded import read_regular_file
     from app.ingest.isolated import read_isolated
     from app.models.catalogue import resolve_model
     from app.models.installed import file_sha256
     from app.services.policies import library
 
+    raw = read_regular_file(args.replay, MAX_REPLAY_BYTES, "report to replay", InputError)
     try:
-        report = json.loads(args.replay.read_text(encoding="utf-8"))
+        report = json.loads(raw.decode("utf-8-sig"))
         recorded_doc, recorded_model = report["document"], report["model"]
         settings = recorded_model["settings"]
-    except (OSError, ValueError, KeyError, TypeError) as error:
+    except (ValueError, KeyError, TypeError) as error:
         raise InputError(f"not a Safeguard Desk report ({error})", path=args.replay) from None
     path = Path(recorded_doc["path"])
     document = read_isolated(path, args.password)

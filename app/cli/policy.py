@@ -10,6 +10,7 @@ from app.cli import options, output
 from app.cli.output import ProgressPrinter
 from app.core.errors import UsageError
 from app.core.lint import lint_text, load_cases
+from app.core.policy import read_policy_text
 from app.core.policy_tests import LABELS, Report, Scores
 
 
@@ -102,7 +103,7 @@ def lint(policy_path: Path) -> int:
     cases_file = policy_path.parent / "cases.jsonl"
     cases = load_cases(cases_file) if cases_file.exists() else []
     _, issues = lint_text(
-        policy_path.read_text(encoding="utf-8"), count_tokens, path=policy_path, cases=cases
+        read_policy_text(policy_path), count_tokens, path=policy_path, cases=cases
     )
     for issue in issues:
         print(f"{policy_path}: {issue}")

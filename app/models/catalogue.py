@@ -11,12 +11,14 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from app.core.bounded import read_regular_file
 from app.core.errors import ModelUnavailable
 from app.models.installed import load_installed
 from app.runtime.paths import models_dir
 
 DEFAULT_MODEL = "gpt-oss-safeguard-20b"
 SMOKE_MODEL = "smoke-gemma3-270m"
+MAX_CATALOGUE_BYTES = 1024 * 1024
 SMOKE_NOTICE = (
     "SMOKE-TEST MODEL (smoke-gemma3-270m): its verdicts are meaningless; "
     "install gpt-oss-safeguard-20b for real checks"
@@ -39,12 +41,20 @@ def catalogue() -> dict[str, dict[str, Any]]:
     data: dict[str, dict[str, Any]] = json.loads(text)
     override = os.environ.get("SAFEGUARD_CATALOGUE")
     if override:
+        raw = read_regular_file(
+            Path(override), MAX_CATALOGUE_BYTES, "catalogue override", ModelUnavailable
+        )
         try:
-            data.update(json.loads(Path(override).read_text(encoding="utf-8")))
-        except (OSError, ValueError) as error:
+            extra = json.loads(raw.decode("utf-8-sig"))
+        except ValueError as error:
             raise ModelUnavailable(
                 f"cannot read the catalogue override: {error}", path=override
             ) from None
+        if not isinstance(extra, dict) or not all(isinstance(v, dict) for v in extra.values()):
+            raise ModelUnavailable(
+                "the catalogue override must map model names to entries", path=override
+            )
+        data.update(extra)
     return data
 
 

@@ -35,7 +35,8 @@ from huggingface_hub import get_hf_file_metadata, hf_hub_url  # noqa: E402
 from huggingface_hub.errors import HfHubHTTPError  # noqa: E402
 from huggingface_hub.utils import _headers, _http  # noqa: E402
 
-from app.core.errors import DownloadFailed  # noqa: E402
+from app.core.bounded import read_regular_file  # noqa: E402
+from app.core.errors import DownloadFailed, InputError  # noqa: E402
 from app.core.progress import CancelToken, Progress, ProgressEvent, no_progress  # noqa: E402
 from app.models.gguf_header import read_header  # noqa: E402
 from app.models.installed import (  # noqa: E402
@@ -152,9 +153,9 @@ def _origin(url: str) -> tuple[str, str, int | None]:
 def _resumable(partial: Path, sidecar: Path, state: dict[str, Any]) -> int:
     """Bytes of an earlier attempt that can be kept: only when it was for the same remote file."""
     try:
-        earlier = json.loads(sidecar.read_text(encoding="utf-8"))
+        earlier = json.loads(read_regular_file(sidecar, 1024 * 1024, "download state", InputError))
         same = all(earlier.get(k) == state[k] for k in ("url", "etag", "size"))
-    except (OSError, ValueError):
+    except (InputError, ValueError, AttributeError):
         same = False
     if not same or not partial.exists():
         partial.unlink(missing_ok=True)

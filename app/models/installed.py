@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from app.core.bounded import read_regular_file
 from app.core.clock import utc_now
 from app.core.errors import InputError, ModelUnavailable
 from app.core.progress import CancelToken, Progress, ProgressEvent, no_progress
@@ -23,6 +24,8 @@ from app.runtime.paths import models_dir
 MANIFEST = "manifest.json"
 CHUNK = 4 * 2**20
 DISK_MARGIN = 256 * 2**20
+
+SMALL_FILE_BYTES = 1024 * 1024  # a manifest or a checksum memo is a few hundred bytes
 
 
 @dataclass(frozen=True)
@@ -50,10 +53,10 @@ def manifest_path(name: str) -> Path:
 
 
 def load_installed(name: str) -> Installed | None:
-    try:
-        data = json.loads(manifest_path(name).read_text(encoding="utf-8"))
-        return Installed(**data)
-    except (OSError, ValueError, TypeError):
+    try:  # bounded: a FIFO or a device in the models folder is not read
+        raw = read_regular_file(manifest_path(name), SMALL_FILE_BYTES, "manifest", InputError)
+        return Installed(**json.loads(raw))
+    except (InputError, ValueError, TypeError):
         return None
 
 
@@ -81,7 +84,7 @@ def record(
         context_length=info.context_length,
         **extra,
     )
-    atomic_write(manifest_path(name), json.dumps(asdict(item), indent=2) + "\n")
+    atomic_write(manifest_path(name), json.dumps(asdict(item), indent=2) + "\n", private=True)
     remember_sha256(path, sha256)
     return item
 
@@ -96,17 +99,18 @@ def remember_sha256(path: Path, digest: str) -> None:
     would cost seconds. A read-only model folder only costs a re-hash next time."""
     memo, key = _memo(path)
     with contextlib.suppress(OSError):
-        atomic_write(memo, f"{key} {digest}\n")
+        atomic_write(memo, f"{key} {digest}\n", private=True)
 
 
 def file_sha256(path: Path) -> str:
     """sha256 of a file, from its memo when the file has not changed since."""
     memo, key = _memo(path)
     try:
-        cached_key, cached = memo.read_text(encoding="utf-8").split()
+        raw = read_regular_file(memo, SMALL_FILE_BYTES, "checksum memo", InputError)
+        cached_key, cached = raw.decode("utf-8").split()
         if cached_key == key:
             return cached
-    except (OSError, ValueError):
+    except (InputError, ValueError):
         pass
     digest: str = hash_file(path).hexdigest()
     remember_sha256(path, digest)

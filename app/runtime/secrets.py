@@ -16,7 +16,7 @@ import secrets as random_secrets
 from pathlib import Path
 
 from app.core.bounded import read_regular_file
-from app.core.errors import AuditKeyError, SafeguardError
+from app.core.errors import AuditKeyError, InputError
 from app.runtime.paths import data_dir, private_data_dir
 
 MAX_SECRET_BYTES = 64 * 1024
@@ -49,7 +49,7 @@ def _secret(name: str) -> tuple[str | None, bool]:
     path = fallback_file(name)
     if not os.path.lexists(path):
         return None, False
-    raw = read_regular_file(path, MAX_SECRET_BYTES, "secret file", SafeguardError)
+    raw = read_regular_file(path, MAX_SECRET_BYTES, "secret file", InputError)
     return raw.decode("utf-8", errors="replace").strip() or None, True
 
 
