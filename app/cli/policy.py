@@ -31,7 +31,9 @@ def add_parsers(commands: options.SubParsers) -> None:
     )
     test_parser.add_argument("--json", action="store_true", help="print the scores as JSON")
     test_parser.add_argument(
-        "--min-f1", type=float, help="exit 1 when the overall F1 is below this"
+        "--min-f1",
+        type=options.finite(0.0, 1.0, above=False),
+        help="exit 1 when the overall F1 is below this",
     )
     test_parser.add_argument(
         "--compare",
@@ -55,7 +57,7 @@ def add_parsers(commands: options.SubParsers) -> None:
     evaluate.add_argument(
         "--category", default="S", help="moderation category (S, H, V, HR, SH, S3, H2, V2)"
     )
-    evaluate.add_argument("--limit", type=int, help="score only the first N cases")
+    evaluate.add_argument("--limit", type=options.whole(1), help="score only the first N cases")
     evaluate.add_argument("--json", action="store_true")
     evaluate.add_argument("--quiet", action="store_true")
     options.add_model_options(evaluate)
