@@ -213,12 +213,11 @@ def _run(
     from app.services.engines import choose_model
     from app.services.outputs import check_plan, plan_reports
     from app.services.stores import open_store
+    from app.store.db import store_files
 
     expanded, folders = expand(files)
     plan = plan_reports(expanded, outputs.out, outputs.pdf, folders)
-    db = outputs.db or default_db()
-    store_files = [db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm")]
-    check_plan(plan, expanded, [*outputs.inputs, *store_files])
+    check_plan(plan, expanded, [*outputs.inputs, *store_files(outputs.db or default_db())])
     settings = load_settings()
     config = options.engine_config(args, settings)
     chosen = choose_model(choice, settings, config)

@@ -204,6 +204,8 @@ def as_safeguard_error(error: BaseException) -> SafeguardError | None:
         return from_os_error(error, "cannot use the file")
     if isinstance(error, sqlite3.Error):
         return from_sqlite_error(error)
+    if isinstance(error, ValueError) and "null byte" in str(error):  # os.stat("a\0b")
+        return InputError("a file name holds a NUL character; no file can have that name")
     if isinstance(error, MemoryError):
         return StorageError("out of memory; close other programs or lower the reading limits")
     return None

@@ -199,6 +199,9 @@ def verify(name: str, progress: Progress = no_progress) -> Installed:
 
 def remove(name: str) -> Path:
     folder = models_dir() / name
+    # a name, never a path: "model remove .." must not delete the data folder
+    if not name or name in (".", "..") or Path(name).name != name or "\\" in name:
+        raise ModelUnavailable(f"'{name}' is not a model name")
     if load_installed(name) is None and not folder.is_dir():
         raise ModelUnavailable(f"model '{name}' is not installed")
     shutil.rmtree(folder)

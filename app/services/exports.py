@@ -18,6 +18,7 @@ from app.core.canonical import canonical_sha256
 from app.core.clock import utc_now
 from app.core.errors import InputError, StoreTampered
 from app.runtime.files import atomic_write, refuse_clobbering
+from app.store import db
 from app.store.repository import Store
 
 
@@ -36,7 +37,7 @@ def require_intact(store: Store) -> None:
 
 def store_files(store: Store) -> list[Path]:
     """The store's own files: never an output."""
-    return [store.path, *(store.path.with_name(store.path.name + s) for s in ("-wal", "-shm"))]
+    return db.store_files(store.path)
 
 
 def review_document(store: Store, run_id: int) -> dict[str, Any]:

@@ -17,7 +17,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from app.core.errors import CorruptStore, from_os_error, from_sqlite_error
+from app.core.bounded import file_kind
+from app.core.errors import CorruptStore, InputError, from_os_error, from_sqlite_error
 
 log = logging.getLogger(__name__)
 
@@ -99,6 +100,12 @@ class StoreConnection(sqlite3.Connection):
 
 def connect(path: Path) -> StoreConnection:
     try:
+        kind = file_kind(os.stat(path).st_mode)
+    except OSError:
+        kind = ""
+    if kind:  # SQLite would read a FIFO or a device, or fail with "disk I/O error"
+        raise InputError(f"the store is {kind}, not a regular file: not opened", path=path)
+    try:
         path.parent.mkdir(parents=True, exist_ok=True)
         if not path.exists():  # created private before SQLite creates it with the umask's mode
             os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
@@ -122,6 +129,11 @@ def connect(path: Path) -> StoreConnection:
             raise CorruptStore(str(error), path=path) from None
         raise from_sqlite_error(error, path) from None
     return connection
+
+
+def store_files(path: Path) -> list[Path]:
+    """The database and the journal files SQLite keeps beside it: never an output."""
+    return [path, Path(f"{path}-wal"), Path(f"{path}-shm")]
 
 
 def version(connection: sqlite3.Connection) -> int:

@@ -81,3 +81,10 @@ def test_oversized_settings_are_refused_unread(isolated_home: Path) -> None:
         handle.truncate(2 * 1024 * 1024)  # sparse: 2 MB of nothing, over the 1 MB limit
     result = run("check", str(settings), "--policy", "fin-promo", "--triage-only")
     assert_one_line_error(result, 2, "settings file is 2.0 MB, over the 1.0 MB limit")
+
+
+def test_a_document_that_is_a_fifo_is_refused_unread(tmp_path: Path) -> None:
+    fifo = tmp_path / "draft.md"  # a supported name: only its type gives it away
+    os.mkfifo(fifo)
+    result = run("check", str(fifo), "--policy", "fin-promo", "--triage-only", "--quiet")
+    assert_one_line_error(result, 2, str(fifo), "FIFO", "not read")
