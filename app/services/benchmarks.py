@@ -102,7 +102,7 @@ def load_moderation(path: Path, label: str, limit: int | None = None) -> Benchma
     if label not in MODERATION_CATEGORIES:
         raise InputError(f"unknown category '{label}'; one of {', '.join(MODERATION_CATEGORIES)}")
     cases = []
-    require_regular_file(path, MAX_DATA_BYTES, "benchmark data file", InputError)
+    require_regular_file(path, MAX_DATA_BYTES, "OpenAI moderation samples file", InputError)
     try:
         with gzip.open(path, "rt", encoding="utf-8") as handle:
             for line in handle:
@@ -149,7 +149,7 @@ def load_toxicchat(path: Path, limit: int | None = None) -> Benchmark:
     """The JUDGE-BENCH copy of ToxicChat's human-annotated test rows (toxicity majority vote)."""
     try:
         data = json.loads(
-            read_regular_file(path, MAX_DATA_BYTES, "benchmark data file", InputError)
+            read_regular_file(path, MAX_DATA_BYTES, "ToxicChat file", InputError)
         )
         rows = data["instances"]
         cases = []
@@ -192,7 +192,7 @@ def load_contractnli(path: Path, limit: int | None = None) -> list[tuple[Benchma
     """One benchmark per hypothesis, with the contract texts of its cases."""
     try:
         data = json.loads(
-            read_regular_file(path, MAX_DATA_BYTES, "benchmark data file", InputError)
+            read_regular_file(path, MAX_DATA_BYTES, "ContractNLI file", InputError)
         )
         labels, documents = data["labels"], data["documents"]
     except (OSError, ValueError, KeyError) as error:
