@@ -156,3 +156,28 @@ def test_outputs_never_overwrite_inputs_or_each_other(tmp_path: Path) -> None:
         refuse_clobbering({"--out": out, "--pdf": tmp_path / "sub" / ".." / "r.json"}, [document])
     refuse_clobbering({"--out": out, "--pdf": tmp_path / "r.pdf"}, [document])  # fine
     assert document.read_text() == "draft"
+
+
+def test_a_full_data_folder_gives_one_line_and_no_logging_error(tmp_path: Path) -> None:
+    """The whole data folder (store, log, heads) on a full disk: one line, exit 2, no traceback
+    and no '--- Logging error ---' from the log handler."""
+    from tests.helpers.cli import assert_one_line_error, run
+
+    home = tmp_path / "home"
+    home.mkdir()
+    with tmpfs(home, size_kb=64) as mounted:
+        if not mounted:
+            pytest.skip("cannot mount a tmpfs here")
+        (home / "filler").write_bytes(b"x" * (64 * 1024 - 4096))
+        draft = tmp_path / "d.md"
+        draft.write_text("Earn a guaranteed return.\n", encoding="utf-8")
+        env = os.environ | {"SAFEGUARD_HOME": str(home)}
+        old = os.environ.copy()
+        os.environ.update(env)
+        try:
+            result = run("check", str(draft), "--policy", "fin-promo", "--triage-only", "--quiet")
+        finally:
+            os.environ.clear()
+            os.environ.update(old)
+    assert "Logging error" not in result.stderr
+    assert_one_line_error(result, 2, "no space left")
