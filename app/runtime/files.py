@@ -26,6 +26,7 @@ from app.core.bounded import file_kind
 from app.core.errors import OutputError, from_os_error
 
 _CHUNK = 1 << 20
+_PARTIAL_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
 
 
 def writable_target(path: Path, what: str = "output") -> Path:
@@ -75,19 +76,20 @@ def atomic_write(
             keep: int | None = stat.S_IMODE(os.stat(target).st_mode)
         except FileNotFoundError:
             keep = None
-        descriptor = os.open(
-            partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600 if private else 0o666
-        )
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(partial)  # a stale partial of a crashed run with our pid
+        # O_EXCL: a partial path planted as a symlink is never followed
+        descriptor = os.open(partial, _PARTIAL_FLAGS, 0o600 if private else 0o666)
         try:
             view = memoryview(payload)
             while view:  # os.write may write less than asked
                 written = os.write(descriptor, view[:_CHUNK])
                 view = view[written:]
             os.fsync(descriptor)
-            if keep is not None:
-                os.fchmod(descriptor, keep)
         finally:
             os.close(descriptor)
+        if keep is not None:  # the file it replaces keeps its mode (os.chmod: Windows too)
+            os.chmod(partial, keep)
         os.replace(partial, target)
     except BaseException as error:
         with contextlib.suppress(OSError):
