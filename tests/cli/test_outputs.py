@@ -161,3 +161,17 @@ def test_the_data_folder_store_and_log_are_private(
     assert mode["."] == 0o700 and mode["logs"] == 0o700 and mode["secrets"] == 0o700
     assert mode["safeguard.sqlite3"] == 0o600 and mode["logs/safeguard-desk.log"] == 0o600
     assert all(m & 0o077 == 0 for name, m in mode.items()), mode
+
+
+def test_a_read_only_data_folder_is_exit_2_naming_it(
+    capsys: pytest.CaptureFixture[str], draft: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    locked = tmp_path / "ro"
+    locked.mkdir()
+    with tmpfs(locked, read_only=True) as mounted:
+        if not mounted:
+            pytest.skip("cannot mount a read-only tmpfs here")
+        monkeypatch.setenv("SAFEGUARD_HOME", str(locked / "home"))
+        code, err = check(capsys, str(draft))
+    assert code == 2 and "cannot create the data folder" in one_line(err)
+    assert str(locked / "home") in err

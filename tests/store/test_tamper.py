@@ -375,3 +375,15 @@ def test_report_verify_refuses_what_is_not_a_pdf_before_reading(
 
 def test_there_are_at_least_the_26_cases_the_issue_lists() -> None:
     assert len(AUDIT_CASES) + len(PDF_CASES) >= 26
+
+
+def test_a_corrupt_page_is_a_damaged_store_with_the_next_step(
+    world: World, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = bytearray(world.populated.db.read_bytes())
+    for offset in range(4096, len(data), 4096):  # every page but the header's
+        data[offset + 8 : offset + 200] = b"\xa5" * 192
+    world.populated.db.write_bytes(bytes(data))
+    code, _, err = run(capsys, "review", "list", "--db", str(world.populated.db))
+    line = error_line(err)
+    assert code == 2 and "the store is damaged" in line and "restore it from a backup" in line
