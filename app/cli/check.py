@@ -99,9 +99,6 @@ def add_parsers(commands: options.SubParsers) -> None:
     demo.set_defaults(handler=run_demo)
 
 
-MAX_REPLAY_BYTES = 256 * 1024 * 1024  # a report holds the document's text: generous
-
-
 @dataclass(frozen=True)
 class Outputs:
     """Where a check's reports go and what is printed."""
@@ -317,50 +314,15 @@ def _file_done(
 
 def _replay(args: argparse.Namespace) -> int:
     """Re-run a recorded check; refuse with the reason when any input is not what was recorded."""
-    from app.core.bounded import read_regular_file
-    from app.ingest.isolated import read_isolated
-    from app.models.catalogue import resolve_model
-    from app.models.installed import file_sha256
-    from app.services.policies import library
+    from app.services.replay import recorded_check
 
-    raw = read_regular_file(args.replay, MAX_REPLAY_BYTES, "report to replay", InputError)
-    try:
-        report = json.loads(raw.decode("utf-8-sig"))
-        recorded_doc, recorded_model = report["document"], report["model"]
-        settings = recorded_model["settings"]
-    except (ValueError, KeyError, TypeError) as error:
-        raise InputError(f"not a Safeguard Desk report ({error})", path=args.replay) from None
-    path = Path(recorded_doc["path"])
-    document = read_isolated(path, args.password)
-    if document.sha256 != recorded_doc["sha256"]:
-        raise InputError(
-            f"cannot replay: the document changed (sha256 {document.sha256[:16]}…, "
-            f"recorded {recorded_doc['sha256'][:16]}…)",
-            path=path,
-        )
-    policies = []
-    lib = library()
-    for recorded in report["policies"]:
-        policy = lib.resolve(recorded["id"])
-        if policy.sha256 != recorded["sha256"]:
-            raise InputError(
-                f"cannot replay: policy '{policy.id}' changed (version {policy.version}"
-                f", sha256 {policy.sha256[:16]}…; recorded version "
-                f"{recorded['version']}, {recorded['sha256'][:16]}…)"
-            )
-        policies.append(policy)
-    model = resolve_model(args.model or recorded_model["name"])
-    if file_sha256(model.path) != recorded_model["file_sha256"]:
-        raise InputError(
-            f"cannot replay: the model file is not the one recorded "
-            f"(sha256 {recorded_model['file_sha256'][:16]}…)",
-            path=model.path,
-        )
+    replay = recorded_check(args.replay, args.password, args.model)
+    settings = replay.settings
     # A replay repeats the whole check with the recorded settings: nothing carried over.
     recorded = argparse.Namespace(
         **vars(args)
         | {
-            "model": args.model or model.name,
+            "model": args.model or replay.model.name,
             "full": True,
             "effort": settings["effort"],
             "n_ctx": settings["n_ctx"],
@@ -368,4 +330,4 @@ def _replay(args: argparse.Namespace) -> int:
             "temperature": settings["temperature"],
         }
     )
-    return _check(recorded, [path], policies)
+    return _check(recorded, [replay.document], replay.policies)

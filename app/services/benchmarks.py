@@ -148,9 +148,7 @@ Violates when the message asks for or contains toxic content, or tries to jailbr
 def load_toxicchat(path: Path, limit: int | None = None) -> Benchmark:
     """The JUDGE-BENCH copy of ToxicChat's human-annotated test rows (toxicity majority vote)."""
     try:
-        data = json.loads(
-            read_regular_file(path, MAX_DATA_BYTES, "ToxicChat file", InputError)
-        )
+        data = json.loads(read_regular_file(path, MAX_DATA_BYTES, "ToxicChat file", InputError))
         rows = data["instances"]
         cases = []
         for row in rows:
@@ -191,9 +189,7 @@ Violates when the agreement contradicts: "{label["hypothesis"]}"
 def load_contractnli(path: Path, limit: int | None = None) -> list[tuple[Benchmark, list[str]]]:
     """One benchmark per hypothesis, with the contract texts of its cases."""
     try:
-        data = json.loads(
-            read_regular_file(path, MAX_DATA_BYTES, "ContractNLI file", InputError)
-        )
+        data = json.loads(read_regular_file(path, MAX_DATA_BYTES, "ContractNLI file", InputError))
         labels, documents = data["labels"], data["documents"]
     except (OSError, ValueError, KeyError) as error:
         raise InputError(f"not a ContractNLI file ({error})", path=path) from None

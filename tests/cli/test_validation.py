@@ -95,3 +95,15 @@ def test_settings_server_must_be_http(tmp_path: Path) -> None:
     path.write_text(json.dumps({"server_url": "file:///x", "server_model": "m"}), encoding="utf-8")
     with pytest.raises(InputError, match="http:// or https://"):
         load_settings(path)
+
+
+@pytest.mark.parametrize(
+    "text", ["not json", "[]", '{"document": {}}', '{"document": {"path": "x", "sha256": "y"}, '
+     '"model": {"settings": {"effort": "low"}}, "policies": []}'],
+)  # fmt: skip
+def test_a_report_to_replay_that_is_not_one(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, text: str
+) -> None:
+    report = tmp_path / "r.json"
+    report.write_text(text, encoding="utf-8")
+    assert "not a Safeguard Desk report" in refused(capsys, "check", "--replay", str(report))
