@@ -1,6 +1,6 @@
-"""The one way Safeguard Desk writes a file: to a hidden partial file beside the target, flushed
-to disk, then renamed over the target. A crash mid-write leaves the old file or none, never half
-of one (reports, manifests, settings, the vocabulary, the data set).
+"""The one way Safeguard Desk writes a file: to a hidden partial file beside the target
+(``.NAME.PID.THREAD.part``), flushed to disk, then renamed over the target. A crash mid-write
+leaves the old file or none, never half of one (reports, manifests, settings, the data set).
 
 Trust rule 6, no output destroys an input: only a regular file (or nothing) is ever replaced.
 A folder, a device, a FIFO, a socket, or a symlink to one is refused before anything is written
@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import os
 import stat
+import threading
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
@@ -68,7 +69,8 @@ def atomic_write(
     """Write ``data`` to ``path`` atomically. ``what`` names it in errors ("report")."""
     target = writable_target(path, what)
     payload = data.encode("utf-8") if isinstance(data, str) else data
-    partial = target.with_name(f".{target.name}.{os.getpid()}.part")
+    # pid and thread: two writers of one file (the app's workers) never share a partial
+    partial = target.with_name(f".{target.name}.{os.getpid()}.{threading.get_ident()}.part")
     doing = f"cannot write the {what}"
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
