@@ -102,6 +102,9 @@ def test_demo_writes_report_in_the_current_folder(tmp_path: Path) -> None:
     assert_valid_report(report)
     assert {p["id"] for p in report["policies"]} == {"fin-promo", "data-protection"}
     assert (tmp_path / "report.pdf").read_bytes().startswith(b"%PDF")
+    # written where the user did not choose: private (0600), like the store
+    for name in ("report.json", "report.pdf"):
+        assert (tmp_path / name).stat().st_mode & 0o777 == 0o600, name
 
 
 @pytest.mark.parametrize(
