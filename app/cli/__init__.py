@@ -11,13 +11,17 @@ only.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import os
 import sys
+import threading
 from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
 from app.cli import bench, check, history, model, output, policy, review
-from app.core.errors import SafeguardError, UsageError, exit_code, user_text
+from app.core.errors import UsageError, as_safeguard_error, exit_code, user_text
 from app.runtime.logs import setup_logging
 
 log = logging.getLogger(__name__)
@@ -46,15 +50,18 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run one command; ``argv`` without the program name (default: ``sys.argv[1:]``)."""
-    log_file = setup_logging()
-    parser = build_parser()
+    """Run one command; ``argv`` without the program name (default: ``sys.argv[1:]``).
+    Returns 0-3 only (DESIGN.md): whatever happens, the user sees one line, never a traceback."""
+    _quiet_hooks()
+    log_file: Path | None = None
     try:
-        args = parser.parse_args(argv)
-    except SystemExit as exit_:  # argparse already printed a usage line
-        return 0 if exit_.code in (0, None) else 2
-    handler: Handler | None = getattr(args, "handler", None)
-    try:
+        log_file = setup_logging()
+        parser = build_parser()
+        try:
+            args = parser.parse_args(argv)
+        except SystemExit as exit_:  # argparse already printed a usage line
+            return 0 if exit_.code in (0, None) else 2
+        handler: Handler | None = getattr(args, "handler", None)
         if handler is None:  # a command group without its action, e.g. "safeguard-desk model"
             raise UsageError(
                 f"'{args.command}' needs an action; see safeguard-desk {args.command} -h"
@@ -64,13 +71,37 @@ def main(argv: list[str] | None = None) -> int:
         return handler(args)
     except BrokenPipeError:  # the reader went away (`| head`): stop quietly, as shell tools do
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 141
-    except (SafeguardError, KeyboardInterrupt) as error:
-        log.info("command failed: %s", error, exc_info=True)
-        output.error(error)
+        return 2
+    except BaseException as error:  # the one place errors become user text
+        if isinstance(error, SystemExit):
+            raise
+        named = as_safeguard_error(error)
+        if named is not None:  # ours, or an OSError / sqlite error / Ctrl+C with a name
+            log.info("command failed: %s", error, exc_info=True)
+            output.error(named)
+        else:  # a bug: the user gets one line, the log gets the traceback
+            log.exception("internal error")
+            where = f" ({log_file})" if log_file else ""
+            output.error(f"{user_text(error)}{where}")
         return exit_code(error)
-    except Exception as error:  # a bug: the user gets one line, the log gets the traceback
-        log.exception("internal error")
-        where = f" ({log_file})" if log_file else ""
-        output.error(f"{user_text(error)}{where}")
-        return exit_code(error)
+
+
+def _quiet_hooks() -> None:
+    """Errors outside ``main``'s reach (a thread, an object's ``__del__``, interpreter exit)
+    go to the log with one line on stderr, never a traceback."""
+
+    def one_line(kind: type[BaseException], error: BaseException, trace: object) -> None:
+        log.error("uncaught", exc_info=(kind, error, trace))  # type: ignore[arg-type]
+        with contextlib.suppress(Exception):
+            output.error(error)
+
+    def thread_hook(hook: threading.ExceptHookArgs) -> None:
+        if hook.exc_value is not None:
+            one_line(hook.exc_type, hook.exc_value, hook.exc_traceback)
+
+    def unraisable(hook: Any) -> None:
+        log.error("unraisable: %s", getattr(hook, "exc_value", None))
+
+    sys.excepthook = one_line
+    threading.excepthook = thread_hook
+    sys.unraisablehook = unraisable

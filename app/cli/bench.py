@@ -6,7 +6,7 @@ import argparse
 import json
 from typing import Any
 
-from app.cli import output
+from app.cli import options, output
 from app.cli.options import SubParsers
 
 BENCH_POLICY = "fin-promo"
@@ -21,9 +21,13 @@ def add_parsers(commands: SubParsers) -> None:
         "--model", help="model (default: gpt-oss-safeguard-20b, else the smoke model)"
     )
     bench.add_argument("--effort", default="low", choices=("low", "medium", "high"))
-    bench.add_argument("--threads", type=int, default=0, help="CPU threads (default: all)")
     bench.add_argument(
-        "--gpu-layers", type=int, help="layers on the GPU (-1: all; default: as many as fit)"
+        "--threads", type=options.whole(0, 4096), default=0, help="CPU threads (default: all)"
+    )
+    bench.add_argument(
+        "--gpu-layers",
+        type=options.whole(-1, 100_000),
+        help="layers on the GPU (-1: all; default: as many as fit)",
     )
     bench.add_argument("--json", action="store_true", help="print one JSON object")
     bench.set_defaults(handler=run)

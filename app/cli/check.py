@@ -22,6 +22,7 @@ if TYPE_CHECKING:  # the services load pypdf, python-docx, keyring: only when a 
     from app.services.batch import Batch
     from app.services.checking import CheckRequest, FileOutcome
     from app.services.engines import ModelChoice
+    from app.services.outputs import ReportPaths
     from app.store.repository import Store
 
 
@@ -92,8 +93,8 @@ def add_parsers(commands: options.SubParsers) -> None:
 
     demo = commands.add_parser("demo", help="a full check of a bundled sample")
     options.add_model_options(demo)
-    demo.add_argument("--out", type=Path, default=Path("report.json"), metavar="report.json")
-    demo.add_argument("--pdf", type=Path, default=Path("report.pdf"), metavar="report.pdf")
+    demo.add_argument("--out", type=Path, metavar="report.json", help="default: ./report.json")
+    demo.add_argument("--pdf", type=Path, metavar="report.pdf", help="default: ./report.pdf")
     demo.add_argument("--quiet", action="store_true", help="no progress on stderr")
     demo.set_defaults(handler=run_demo)
 
@@ -107,6 +108,8 @@ class Outputs:
     reasoning: bool = False
     quiet: bool = False
     db: Path | None = None
+    private: bool = False  # reports written where the user did not choose: 0600
+    inputs: tuple[Path, ...] = ()  # files no report may overwrite besides the documents
 
 
 def run_extract(args: argparse.Namespace) -> int:
@@ -156,7 +159,13 @@ def run_demo(args: argparse.Namespace) -> int:
         policies=tuple(policies), effort=args.effort, case=DEMO_CASE,
         options=CheckOptions(recheck=False),
     )  # fmt: skip
-    outputs = Outputs(out=args.out, pdf=args.pdf, quiet=args.quiet)
+    chosen = args.out is not None or args.pdf is not None
+    outputs = Outputs(
+        out=args.out if chosen else Path("report.json"),
+        pdf=args.pdf if chosen else Path("report.pdf"),
+        quiet=args.quiet,
+        private=not chosen,
+    )
     return _run([demo_document()], request, outputs, args, options.model_choice(args, demo=True))
 
 
@@ -176,7 +185,11 @@ def _check(args: argparse.Namespace, files: list[Path], policies: list[Policy]) 
             policy_mode=args.policy_mode,
         ),
     )
-    outputs = Outputs(args.out, args.pdf, args.reasoning, args.quiet, args.db)
+    policy_files = tuple(p.path for p in policies if p.path is not None)
+    replayed = (args.replay,) if getattr(args, "replay", None) else ()
+    outputs = Outputs(
+        args.out, args.pdf, args.reasoning, args.quiet, args.db, inputs=policy_files + replayed
+    )
     choice = options.model_choice(args, triage_only=args.triage_only)
     return _run(files, request, outputs, args, choice)
 
@@ -189,12 +202,19 @@ def _run(
     choice: ModelChoice,
 ) -> int:
     from app.models.catalogue import SMOKE_NOTICE
+    from app.runtime.paths import default_db
     from app.runtime.settings import load_settings
     from app.services import engines
+    from app.services.batch import expand
     from app.services.checking import run_checks
     from app.services.engines import choose_model
+    from app.services.outputs import check_plan, plan_reports
     from app.services.stores import open_store
+    from app.store.db import store_files
 
+    expanded, folders = expand(files)
+    plan = plan_reports(expanded, outputs.out, outputs.pdf, folders)
+    check_plan(plan, expanded, [*outputs.inputs, *store_files(outputs.db or default_db())])
     settings = load_settings()
     config = options.engine_config(args, settings)
     chosen = choose_model(choice, settings, config)
@@ -220,7 +240,10 @@ def _run(
     try:
         done = run_checks(
             files, request, store, engine_for_check,
-            on_file=lambda outcome: _file_done(outcome, store, outputs, printer, request.notice),
+            on_file=lambda outcome: _file_done(
+                outcome, store, outputs, _paths_of(outcome, plan, expanded), printer,
+                request.notice,
+            ),
             on_batch=_batch_opened, progress=printer, summary_folder=outputs.out,
         )  # fmt: skip
     finally:
@@ -246,15 +269,25 @@ def _batch_opened(batch: Batch) -> None:
         )
 
 
+def _paths_of(outcome: FileOutcome, plan: list[ReportPaths], files: list[Path]) -> ReportPaths:
+    """The planned report paths of a document (a resumed batch numbers only what is left)."""
+    if not outcome.in_batch:
+        return plan[outcome.number - 1]
+    for paths, path in zip(plan, files, strict=True):
+        if path == outcome.path:
+            return paths
+    return ReportPaths()
+
+
 def _file_done(
     outcome: FileOutcome,
     store: Store,
     outputs: Outputs,
+    paths: ReportPaths,
     printer: output.ProgressPrinter,
     notice: str,
 ) -> None:
-    from app.report.json_report import write_json
-    from app.services.exports import export_pdf
+    from app.services.exports import export_pdf, write_check_report
 
     if outcome.error is not None:
         printer.done()
@@ -263,80 +296,35 @@ def _file_done(
     assert outcome.checked is not None
     checked = outcome.checked
     document = checked.result.document
-    out = _report_path(outputs.out, document.path, outcome, ".json")
-    if out is not None:
-        printer(ProgressEvent("writing report", 0, 0, str(out)))
-        write_json(checked.report, out)
-    pdf = _report_path(outputs.pdf, document.path, outcome, ".pdf")
-    if pdf is not None:
-        printer(ProgressEvent("writing PDF report", 0, 0, str(pdf)))
-        export_pdf(store, checked.run_id, pdf, outputs.reasoning)
+    if paths.json is not None:
+        printer(ProgressEvent("writing report", 0, 0, str(paths.json)))
+        write_check_report(
+            store, checked.run_id, checked.report, paths.json, private=outputs.private
+        )
+    if paths.pdf is not None:
+        printer(ProgressEvent("writing PDF report", 0, 0, str(paths.pdf)))
+        export_pdf(store, checked.run_id, paths.pdf, outputs.reasoning, private=outputs.private)
     printer.done()
     output.print_result(checked.result, sys.stdout, notice)
     for warning in document.warnings:
         print(f"  warning: {warning}")
     print(f"  run: {checked.run_id} (review with 'safeguard-desk review list {checked.run_id}')")
-    for written in (out, pdf):
+    for written in (paths.json, paths.pdf):
         if written is not None:
             print(f"  report: {written}")
 
 
-def _report_path(out: Path | None, path: Path, outcome: FileOutcome, suffix: str) -> Path | None:
-    from app.services.batch import report_name
-
-    if out is None:
-        return None
-    if outcome.in_batch:
-        return report_name(out, path, suffix)
-    if outcome.total == 1:
-        return out
-    return out.with_name(f"{out.stem}.{path.stem}{out.suffix or '.json'}")
-
-
 def _replay(args: argparse.Namespace) -> int:
     """Re-run a recorded check; refuse with the reason when any input is not what was recorded."""
-    from app.ingest.isolated import read_isolated
-    from app.models.catalogue import resolve_model
-    from app.models.installed import file_sha256
-    from app.services.policies import library
+    from app.services.replay import recorded_check
 
-    try:
-        report = json.loads(args.replay.read_text(encoding="utf-8"))
-        recorded_doc, recorded_model = report["document"], report["model"]
-        settings = recorded_model["settings"]
-    except (OSError, ValueError, KeyError, TypeError) as error:
-        raise InputError(f"not a Safeguard Desk report ({error})", path=args.replay) from None
-    path = Path(recorded_doc["path"])
-    document = read_isolated(path, args.password)
-    if document.sha256 != recorded_doc["sha256"]:
-        raise InputError(
-            f"cannot replay: the document changed (sha256 {document.sha256[:16]}…, "
-            f"recorded {recorded_doc['sha256'][:16]}…)",
-            path=path,
-        )
-    policies = []
-    lib = library()
-    for recorded in report["policies"]:
-        policy = lib.resolve(recorded["id"])
-        if policy.sha256 != recorded["sha256"]:
-            raise InputError(
-                f"cannot replay: policy '{policy.id}' changed (version {policy.version}"
-                f", sha256 {policy.sha256[:16]}…; recorded version "
-                f"{recorded['version']}, {recorded['sha256'][:16]}…)"
-            )
-        policies.append(policy)
-    model = resolve_model(args.model or recorded_model["name"])
-    if file_sha256(model.path) != recorded_model["file_sha256"]:
-        raise InputError(
-            f"cannot replay: the model file is not the one recorded "
-            f"(sha256 {recorded_model['file_sha256'][:16]}…)",
-            path=model.path,
-        )
+    replay = recorded_check(args.replay, args.password, args.model)
+    settings = replay.settings
     # A replay repeats the whole check with the recorded settings: nothing carried over.
     recorded = argparse.Namespace(
         **vars(args)
         | {
-            "model": args.model or model.name,
+            "model": args.model or replay.model.name,
             "full": True,
             "effort": settings["effort"],
             "n_ctx": settings["n_ctx"],
@@ -344,4 +332,4 @@ def _replay(args: argparse.Namespace) -> int:
             "temperature": settings["temperature"],
         }
     )
-    return _check(recorded, [path], policies)
+    return _check(recorded, [replay.document], replay.policies)

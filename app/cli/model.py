@@ -6,7 +6,7 @@ import argparse
 import getpass
 import sys
 
-from app.cli import output
+from app.cli import options, output
 from app.cli.options import SubParsers
 from app.cli.output import ProgressPrinter
 from app.core.errors import ModelUnavailable, UsageError
@@ -22,7 +22,9 @@ def add_parsers(commands: SubParsers) -> None:
     download = actions.add_parser("download", help="download a catalogue model once")
     download.add_argument("name", nargs="?", default=DEFAULT_MODEL)
     download.add_argument("--endpoint", help="hub or mirror URL (default: $HF_ENDPOINT or the hub)")
-    download.add_argument("--timeout", type=float, default=15.0, help="network timeout, seconds")
+    download.add_argument(
+        "--timeout", type=options.finite(0.0, 3600.0), default=15.0, help="network timeout, seconds"
+    )
     download.add_argument("--quiet", action="store_true")
     download.set_defaults(handler=_download)
     imported = actions.add_parser("import", help="install a GGUF file (from a USB stick, say)")

@@ -5,6 +5,7 @@ left out means "as Settings say" (and Settings default to the engine config's de
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 from collections.abc import Callable
 from dataclasses import replace
@@ -25,6 +26,64 @@ if TYPE_CHECKING:  # the engine service loads the model catalogue: only when a c
 SubParsers: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 
 
+MAX_ROW_ID = 2**63 - 1  # SQLite's INTEGER
+
+
+def row_id(text: str) -> int:
+    """A run or finding id: a whole number SQLite can hold (argparse names the flag)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+    if not 1 <= value <= MAX_ROW_ID:
+        raise argparse.ArgumentTypeError(f"{text} is not an id (1 or more, at most {MAX_ROW_ID})")
+    return value
+
+
+def whole(low: int, high: int = MAX_ROW_ID, what: str = "") -> Callable[[str], int]:
+    """An argparse type: a whole number in [low, high]."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"{text} must be from {low} to {high}{what}")
+        return value
+
+    return parse
+
+
+def finite(low: float, high: float = math.inf, *, above: bool = True) -> Callable[[str], float]:
+    """An argparse type: a finite number more than ``low`` (``above``) or at least ``low``, and
+    at most ``high``. nan and inf are refused: either would switch a limit off."""
+
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"'{text}' is not a number") from None
+        too_low = value <= low if above else value < low
+        if not math.isfinite(value) or too_low or value > high:
+            bound = f"more than {low:g}" if above else f"at least {low:g}"
+            top = "" if math.isinf(high) else f" and at most {high:g}"
+            raise argparse.ArgumentTypeError(f"{text} must be a finite number {bound}{top}")
+        return value
+
+    return parse
+
+
+def server_url(text: str) -> str:
+    from app.core.errors import InputError
+    from app.core.settings import check_server_url
+
+    try:
+        return check_server_url(text)
+    except InputError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
 def add_model_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--effort",
@@ -38,16 +97,24 @@ def add_model_options(parser: argparse.ArgumentParser) -> None:
         help="catalogue name (gpt-oss-safeguard-20b, smoke-gemma3-270m) or a GGUF file "
         "(default: the model in Settings, else gpt-oss-safeguard-20b)",
     )
-    parser.add_argument("--n-ctx", type=int, metavar="N", help="context length in tokens")
+    parser.add_argument(
+        "--n-ctx",
+        type=whole(1, 2**31 - 1),
+        metavar="N",
+        help="context length in tokens (at most what the model was trained for)",
+    )
     parser.add_argument(
         "--gpu-layers",
-        type=int,
+        type=whole(-1, 100_000),
         metavar="N",
         help="layers to offload to the GPU (-1: all; default: as many as fit)",
     )
-    parser.add_argument("--threads", type=int, metavar="N", help="CPU threads (default: all)")
+    parser.add_argument(
+        "--threads", type=whole(0, 4096), metavar="N", help="CPU threads (default: all)"
+    )
     parser.add_argument(
         "--server",
+        type=server_url,
         metavar="URL",
         help="use an on-prem OpenAI-compatible server (vLLM, llama.cpp server, Ollama) instead "
         "of a local model; its API key: 'model token --server'",
@@ -55,8 +122,8 @@ def add_model_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--server-model", metavar="NAME", help="the model name on that server (with --server)"
     )
-    parser.add_argument("--seed", type=int)
-    parser.add_argument("--temperature", type=float)
+    parser.add_argument("--seed", type=whole(0, 2**32 - 1))
+    parser.add_argument("--temperature", type=finite(0.0, 2.0, above=False))
 
 
 def engine_config(args: argparse.Namespace, settings: Settings) -> EngineConfig:
@@ -90,14 +157,20 @@ def model_choice(
 def add_limit_options(parser: argparse.ArgumentParser) -> None:
     defaults = DEFAULT_LIMITS
     parser.add_argument(
-        "--max-file-mb", type=int, default=defaults.max_file_mb, help="largest file to read"
+        "--max-file-mb",
+        type=whole(1, 1024 * 1024),
+        default=defaults.max_file_mb,
+        help="largest file to read",
     )
     parser.add_argument(
-        "--max-pages", type=int, default=defaults.max_pages, help="most PDF pages to read"
+        "--max-pages",
+        type=whole(1, 10_000_000),
+        default=defaults.max_pages,
+        help="most PDF pages to read",
     )
     parser.add_argument(
         "--extract-timeout",
-        type=float,
+        type=finite(0.0, 7 * 24 * 3600.0),
         default=defaults.timeout_s,
         metavar="SECONDS",
         help="stop reading a file after this long",
@@ -124,8 +197,8 @@ def limits(args: argparse.Namespace) -> ExtractionLimits:
         "max_ocr_pages": args.max_ocr_pages,
     }
     for name, value in values.items():
-        if value <= 0:
-            raise InputError(f"--{name.replace('_', '-')} must be more than 0")
+        if not math.isfinite(value) or value <= 0:  # argparse refused these already
+            raise InputError(f"--{name.replace('_', '-')} must be a finite number more than 0")
     return ExtractionLimits(
         max_file_mb=args.max_file_mb,
         max_pages=args.max_pages,
@@ -154,15 +227,16 @@ def add_db_option(parser: argparse.ArgumentParser) -> None:
 
 
 def with_store(
-    handler: Callable[[Store, argparse.Namespace], int],
+    handler: Callable[[Store, argparse.Namespace], int], *, for_work: bool = True
 ) -> Callable[[argparse.Namespace], int]:
     """The command with the store it names (``--db``) opened around it; the reviewer's name
-    comes from Settings (default: the OS user)."""
+    comes from Settings (default: the OS user). ``for_work=False``: the commands that examine a
+    store, which must open even one that fails its checks."""
 
     def run(args: argparse.Namespace) -> int:
         from app.services.stores import open_store
 
-        store = open_store(args.db)
+        store = open_store(args.db, for_work=for_work)
         try:
             return handler(store, args)
         finally:

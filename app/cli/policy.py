@@ -32,7 +32,9 @@ def add_parsers(commands: options.SubParsers) -> None:
     )
     test_parser.add_argument("--json", action="store_true", help="print the scores as JSON")
     test_parser.add_argument(
-        "--min-f1", type=float, help="exit 1 when the overall F1 is below this"
+        "--min-f1",
+        type=options.finite(0.0, 1.0, above=False),
+        help="exit 1 when the overall F1 is below this",
     )
     test_parser.add_argument(
         "--compare",
@@ -56,7 +58,7 @@ def add_parsers(commands: options.SubParsers) -> None:
     evaluate.add_argument(
         "--category", default="S", help="moderation category (S, H, V, HR, SH, S3, H2, V2)"
     )
-    evaluate.add_argument("--limit", type=int, help="score only the first N cases")
+    evaluate.add_argument("--limit", type=options.whole(1), help="score only the first N cases")
     evaluate.add_argument("--json", action="store_true")
     evaluate.add_argument("--quiet", action="store_true")
     options.add_model_options(evaluate)
@@ -102,11 +104,12 @@ def run_lint(args: argparse.Namespace) -> int:
 
 def lint(policy_path: Path) -> int:
     from app.core.lint import lint_text, load_cases
+    from app.core.policy import read_policy_text
 
     cases_file = policy_path.parent / "cases.jsonl"
     cases = load_cases(cases_file) if cases_file.exists() else []
     _, issues = lint_text(
-        policy_path.read_text(encoding="utf-8"), count_tokens, path=policy_path, cases=cases
+        read_policy_text(policy_path), count_tokens, path=policy_path, cases=cases
     )
     for issue in issues:
         print(f"{policy_path}: {issue}")

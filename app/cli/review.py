@@ -9,9 +9,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from app.cli import options, output
-from app.cli.options import SubParsers
-from app.core.canonical import canonical_sha256
-from app.core.errors import InputError, UsageError
+from app.cli.options import SubParsers, row_id
+from app.core.errors import UsageError
 from app.core.types import REVIEW_DECISIONS, SEVERITIES, SIGNOFF_OUTCOMES
 
 if TYPE_CHECKING:  # the store and the exports load only when a command runs
@@ -24,12 +23,12 @@ def add_parsers(commands: SubParsers) -> None:
     )
     actions = review.add_subparsers(dest="review_command", metavar="ACTION")
     listing = actions.add_parser("list", help="findings of a run (default: the latest)")
-    listing.add_argument("run", nargs="?", type=int)
+    listing.add_argument("run", nargs="?", type=row_id)
     listing.add_argument("--json", action="store_true", help="print JSON")
     decide = actions.add_parser(
         "decide", help="accept, reject or amend a finding; reset undoes (undecided again)"
     )
-    decide.add_argument("finding", type=int)
+    decide.add_argument("finding", type=row_id)
     decide.add_argument("decision", choices=REVIEW_DECISIONS)
     decide.add_argument("--note", default="")
     decide.add_argument("--severity", choices=SEVERITIES, help="amend: the right severity")
@@ -54,14 +53,21 @@ def add_parsers(commands: SubParsers) -> None:
         "verify", help="exit 0 when intact, 1 naming the first bad entry"
     )
     verify.add_argument("--db", type=Path)
-    verify.set_defaults(handler=options.with_store(_audit_verify))
+    verify.set_defaults(handler=options.with_store(_audit_verify, for_work=False))
+    adopt = audit_actions.add_parser(
+        "adopt",
+        help="accept a store restored or replaced on purpose: its log records the head it "
+        "replaces, and this installation follows it from now on",
+    )
+    adopt.add_argument("--db", type=Path)
+    adopt.set_defaults(handler=options.with_store(_audit_adopt, for_work=False))
 
     report = commands.add_parser(
         "report", help="audit reports of a reviewed run (PDF, JSON), the annotated document"
     )
     report_actions = report.add_subparsers(dest="report_command", metavar="ACTION")
     pdf = report_actions.add_parser("pdf", help="write the PDF audit report of a run")
-    pdf.add_argument("run", nargs="?", type=int, help="run id (default: the latest)")
+    pdf.add_argument("run", nargs="?", type=row_id, help="run id (default: the latest)")
     pdf.add_argument("--out", type=Path, required=True, metavar="report.pdf")
     pdf.add_argument("--reasoning", action="store_true", help="add the auditor appendix")
     pdf.add_argument("--db", type=Path)
@@ -100,7 +106,7 @@ def add_parsers(commands: SubParsers) -> None:
     check = report_actions.add_parser("verify", help="check a PDF report against the audit log")
     check.add_argument("file", type=Path)
     check.add_argument("--db", type=Path)
-    check.set_defaults(handler=options.with_store(_report_verify))
+    check.set_defaults(handler=options.with_store(_report_verify, for_work=False))
 
     export = commands.add_parser("export", help="export reviewer-labelled data")
     export_actions = export.add_subparsers(dest="export_command", metavar="WHAT")
@@ -139,17 +145,39 @@ def _review_signoff(store: Store, args: argparse.Namespace) -> int:
 def _audit_verify(store: Store, args: argparse.Namespace) -> int:
     check = store.verify_audit()
     if check.intact:
-        print(f"audit log intact: {check.entries} entries ({store.path})")
+        rows = f", {check.rows} rows" if check.rows else " (rows not covered yet)"
+        print(f"audit log intact: {check.entries} entries{rows} ({store.path})")
         return 0
-    output.error(
-        f"{store.path}: audit log broken at entry {check.first_bad}: {check.reason}",
-    )
+    output.error(f"{store.path}: audit check failed: {check.reason}")
+    for problem in check.problems[1:20]:
+        output.to_stderr(f"  also: {problem.message}")
+    if len(check.problems) > 20:
+        output.to_stderr(f"  and {len(check.problems) - 20} more problems")
     return 1
 
 
-def _report_pdf(store: Store, args: argparse.Namespace) -> int:
-    from app.services.exports import export_pdf
+def _audit_adopt(store: Store, args: argparse.Namespace) -> int:
+    from app.store import audit
 
+    own = audit.verify(store.db, store.key, check_external=False)
+    if not own.intact:
+        output.error(f"{store.path}: not adopted: the store itself fails: {own.reason}")
+        return 1
+    replaced = store.adopt()
+    was = (
+        f"the head this installation signed before ({replaced.entries} entries, for "
+        f"{replaced.path}) is replaced"
+        if replaced
+        else "there was no head for it"
+    )
+    print(f"adopted {store.path}: {own.entries + 1} entries; {was}, and the log records it")
+    return 0
+
+
+def _report_pdf(store: Store, args: argparse.Namespace) -> int:
+    from app.services.exports import export_pdf, require_intact
+
+    require_intact(store)  # before looking the run up: a deleted run is a finding too
     run_id = store.run(args.run).id
     digest = export_pdf(store, run_id, args.out, args.reasoning)
     print(f"report: {args.out} (run {run_id}, sha256 {digest})")
@@ -178,39 +206,23 @@ def _report_annotate(store: Store, args: argparse.Namespace) -> int:
 
 
 def _report_verify(store: Store, args: argparse.Namespace) -> int:
-    from app.report.pdf_report import read_attached
+    from app.services.report_check import verify_report
 
-    try:
-        review = read_attached(args.file)
-    except (OSError, ValueError) as error:
-        raise InputError(f"cannot read the report: {error}", path=args.file) from None
-    digest = canonical_sha256(review)
-    entry = store.find_export(digest)
-    check = store.verify_audit()
-    if entry is None:
-        output.error(
-            f"{args.file}: not found in the audit log of {store.path} "
-            f"(sha256 {digest}): changed after export, or exported elsewhere",
-        )
+    result = verify_report(store, args.file)
+    if not result.verified:
+        output.error(f"{args.file}: not verified: {result.message}")
         return 1
-    if not check.intact:
-        output.error(
-            f"{args.file}: matches export entry {entry.seq}, but the audit "
-            f"log is broken at entry {check.first_bad}: {check.reason}",
-        )
-        return 1
-    print(
-        f"{args.file}: verified — exported {entry.at} by {entry.actor} ({entry.subject}, "
-        f"audit entry {entry.seq}); audit log intact"
-    )
+    print(f"{args.file}: {result.message}")
     return 0
 
 
 def _export_dataset(store: Store, args: argparse.Namespace) -> int:
+    from app.runtime.files import atomic_write, refuse_clobbering
+    from app.services.exports import store_files
+
+    refuse_clobbering({"--out": args.out}, store_files(store))
     cases = store.dataset()
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    with args.out.open("w", encoding="utf-8") as handle:
-        for case in cases:
-            handle.write(json.dumps(case, ensure_ascii=False) + "\n")
+    lines = "".join(json.dumps(case, ensure_ascii=False) + "\n" for case in cases)
+    atomic_write(args.out, lines, what="data set")
     print(f"{len(cases)} reviewed finding(s) written to {args.out}")
     return 0

@@ -33,6 +33,23 @@ def file_kind(mode: int) -> str:
     return "not a regular file"
 
 
+def require_regular_file(path: Path, limit: int, what: str, error: type[SafeguardError]) -> int:
+    """For a file read as a stream (a gzip data set): its size, once it is known to be a
+    regular file under ``limit``; ``error`` naming the path and the problem otherwise."""
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        raise error(f"{what} not found", path=path) from None
+    except OSError as problem:
+        raise error(f"cannot read {what}: {problem.strerror}", path=path) from None
+    kind = file_kind(info.st_mode)
+    if kind:
+        raise error(f"{what} is {kind}, not a regular file: not read", path=path)
+    if info.st_size > limit:
+        raise error(f"{what} is {_size(info.st_size)}, over the {_size(limit)} limit", path=path)
+    return info.st_size
+
+
 def read_regular_file(path: Path, limit: int, what: str, error: type[SafeguardError]) -> bytes:
     """The bytes of ``path``, or ``error`` naming the path and the problem."""
     try:

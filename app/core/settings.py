@@ -8,6 +8,7 @@ dropped and missing ones take their defaults, so older files keep working.
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,31 @@ from app.core.limits import ExtractionLimits
 from app.core.types import EFFORTS
 
 SCHEMA_VERSION = 1
+
+
+def check_server_url(url: str) -> str:
+    """An on-prem server's address: http:// or https:// with a host, nothing else (a file://
+    "server" would let a local file pose as a model's verdict)."""
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        parts = None
+    if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
+        raise InputError(f"the server address must be an http:// or https:// URL, not '{url}'")
+    return url
+
+
+def check_limits(limits: ExtractionLimits) -> ExtractionLimits:
+    """Every reading limit finite and more than 0 (nan or inf would switch a limit off)."""
+    for name in ("max_file_mb", "max_pages", "max_chars", "timeout_s", "max_memory_mb"):
+        value = getattr(limits, name)
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise InputError(f"limit {name} must be a number")
+        if not math.isfinite(value) or value <= 0:
+            raise InputError(f"limit {name} must be a finite number more than 0, not {value}")
+    return limits
 
 
 @dataclass(frozen=True)
@@ -40,8 +66,9 @@ class Settings:
             raise InputError(f"default effort must be one of {', '.join(EFFORTS)}")
         if self.server_url and not self.server_model:
             raise InputError("a server needs the model's name on that server")
-        if self.server_url and not self.server_url.startswith(("http://", "https://")):
-            raise InputError("the server address must start with http:// or https://")
+        if self.server_url:
+            check_server_url(self.server_url)
+        check_limits(self.limits)
         if len(self.reviewer) > 100 or any(not c.isprintable() for c in self.reviewer):
             raise InputError("the reviewer's name must be one line of at most 100 characters")
         if self.gpu_layers < -1:

@@ -39,6 +39,7 @@ from app.core.engine import (
 )
 from app.core.errors import EngineError, ModelUnavailable, PromptTooLong
 from app.core.progress import CancelToken
+from app.core.settings import check_server_url
 
 log = logging.getLogger(__name__)
 FINAL_QUESTION = (
@@ -70,7 +71,7 @@ class ServerSettings:
 class ServerEngine:
     def __init__(self, settings: ServerSettings) -> None:
         self.settings = settings
-        base = settings.base_url.rstrip("/")
+        base = check_server_url(settings.base_url).rstrip("/")  # never file:// or ftp://
         self._api = base if base.endswith("/v1") else f"{base}/v1"
         self._format = "json_schema"  # becomes "json_object" for llama-cpp-python's server
 

@@ -11,13 +11,15 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import multiprocessing.connection
+import os
 import time
 from pathlib import Path
 from typing import Any
 
 from app.core import errors
+from app.core.bounded import file_kind
 from app.core.documents import Document
-from app.core.errors import CorruptDocument, DocumentError, TooLarge
+from app.core.errors import CorruptDocument, DocumentError, TooLarge, UnsupportedFormat
 from app.core.limits import DEFAULT_LIMITS, ExtractionLimits
 from app.core.progress import CancelToken, Progress, ProgressEvent, no_progress
 from app.ingest._common import die_with_parent
@@ -33,8 +35,16 @@ def read_isolated(
     progress: Progress = no_progress,
     cancel: CancelToken | None = None,
 ) -> Document:
-    """Like ``read_document``, in a child process bounded by ``limits``. Cancel kills it."""
+    """Like ``read_document``, in a child process bounded by ``limits``. Cancel kills it.
+    A FIFO, a device or a folder is refused here, unread (a FIFO would hold the child until
+    the timeout)."""
     path = Path(path)
+    try:
+        kind = file_kind(os.stat(path).st_mode)
+    except OSError:
+        kind = ""  # missing or unreadable: the reader names the problem
+    if kind:
+        raise UnsupportedFormat(f"is {kind}, not a regular file: not read", path=path)
     context = multiprocessing.get_context("spawn")
     receiver, sender = context.Pipe(duplex=False)
     child = context.Process(

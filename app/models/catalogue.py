@@ -21,6 +21,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from app.core.bounded import read_regular_file
 from app.core.errors import ModelUnavailable
 from app.models.gguf_header import read_header
 from app.models.identify import Identity, identify
@@ -28,6 +29,7 @@ from app.models.installed import install_problem, load_installed
 from app.models.names import DEFAULT_MODEL, SMOKE_MODEL, SMOKE_NOTICE
 from app.runtime.paths import models_dir
 
+MAX_CATALOGUE_BYTES = 1024 * 1024
 __all__ = ["DEFAULT_MODEL", "SMOKE_MODEL", "SMOKE_NOTICE"]
 
 
@@ -112,12 +114,20 @@ def catalogue() -> dict[str, dict[str, Any]]:
     data: dict[str, dict[str, Any]] = json.loads(text)
     override = os.environ.get("SAFEGUARD_CATALOGUE")
     if override:
+        raw = read_regular_file(
+            Path(override), MAX_CATALOGUE_BYTES, "catalogue override", ModelUnavailable
+        )
         try:
-            data.update(json.loads(Path(override).read_text(encoding="utf-8")))
-        except (OSError, ValueError) as error:
+            extra = json.loads(raw.decode("utf-8-sig"))
+        except ValueError as error:
             raise ModelUnavailable(
                 f"cannot read the catalogue override: {error}", path=override
             ) from None
+        if not isinstance(extra, dict) or not all(isinstance(v, dict) for v in extra.values()):
+            raise ModelUnavailable(
+                "the catalogue override must map model names to entries", path=override
+            )
+        data.update(extra)
     return data
 
 

@@ -27,7 +27,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from app.core.errors import DownloadFailed
+from app.core.bounded import read_regular_file
+from app.core.errors import DownloadFailed, InputError
 from app.core.progress import CancelToken, Progress, ProgressEvent, no_progress
 from app.models.catalogue import real_model_names, sources
 from app.models.files import check_disk, hash_file, transfer_event
@@ -207,9 +208,9 @@ def _prepare(folder: Path, remote: RemoteFile, repo_id: str) -> tuple[Path, Path
 def _resumable(partial: Path, sidecar: Path, state: dict[str, Any]) -> int:
     """Bytes of an earlier attempt that can be kept: only when it was for the same remote file."""
     try:
-        earlier = json.loads(sidecar.read_text(encoding="utf-8"))
+        earlier = json.loads(read_regular_file(sidecar, 1024 * 1024, "download state", InputError))
         same = all(earlier.get(k) == state[k] for k in ("file", "sha256", "size"))
-    except (OSError, ValueError):
+    except (InputError, ValueError, AttributeError):
         same = False
     if not same or not partial.exists():
         partial.unlink(missing_ok=True)

@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from app.core.bounded import read_regular_file
 from app.core.errors import InputError
 from app.core.progress import CancelToken, Progress, ProgressEvent, no_progress
 from app.runtime.files import atomic_write
@@ -51,10 +52,12 @@ def file_sha256(path: Path) -> str:
     """sha256 of a file, from its memo when the file has not changed since."""
     memo, key = _memo(path)
     try:
-        cached_key, cached = memo.read_text(encoding="utf-8").split()
+        # bounded: a memo is a line; a FIFO or a device in its place is not read
+        raw = read_regular_file(memo, 1024 * 1024, "checksum memo", InputError)
+        cached_key, cached = raw.decode("utf-8").split()
         if cached_key == key:
             return cached
-    except (OSError, ValueError):
+    except (OSError, InputError, ValueError):
         pass
     digest: str = hash_file(path).hexdigest()
     remember_sha256(path, digest)

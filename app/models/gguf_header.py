@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from app.core.bounded import file_kind
 from app.core.errors import ModelUnavailable
 
 MAGIC = b"GGUF"
@@ -115,9 +116,12 @@ class GgufInfo:
 def read_header(path: Path) -> GgufInfo:
     """Raises ModelUnavailable naming the file and the reason when it is not a complete GGUF."""
     try:
-        size = path.stat().st_size
+        info = path.stat()
+        kind = file_kind(info.st_mode)
+        if kind:  # opening a FIFO would block; /dev/zero would never end
+            raise ModelUnavailable(f"model file is {kind}, not a regular file: not read", path=path)
         with path.open("rb") as handle:
-            return _parse(handle, path, size)
+            return _parse(handle, path, info.st_size)
     except FileNotFoundError:
         raise ModelUnavailable("file not found", path=path) from None
     except _TooLarge:

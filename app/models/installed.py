@@ -16,8 +16,9 @@ import shutil
 from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 
+from app.core.bounded import read_regular_file
 from app.core.clock import utc_now
-from app.core.errors import ModelUnavailable
+from app.core.errors import InputError, ModelUnavailable
 from app.core.progress import CancelToken, Progress, no_progress
 from app.models.files import check_disk as check_disk  # re-exported: callers import it here
 from app.models.files import file_sha256 as file_sha256
@@ -38,6 +39,8 @@ class Part:
     size: int
     sha256: str
     mtime_ns: int = 0
+
+SMALL_FILE_BYTES = 1024 * 1024  # a manifest or a checksum memo is a few hundred bytes
 
 
 @dataclass(frozen=True)
@@ -78,12 +81,14 @@ def manifest_path(name: str) -> Path:
 
 def load_installed(name: str) -> Installed | None:
     try:
-        data = json.loads(manifest_path(name).read_text(encoding="utf-8"))
+        # bounded: a FIFO or a device in the models folder is not read
+        raw = read_regular_file(manifest_path(name), SMALL_FILE_BYTES, "manifest", InputError)
+        data = json.loads(raw)
         known = {f.name for f in fields(Installed)}
         data = {k: v for k, v in data.items() if k in known}  # a newer manifest's extra keys
         data["parts"] = tuple(Part(**p) for p in data.get("parts") or ())
         return Installed(**data)
-    except (OSError, ValueError, TypeError, AttributeError):
+    except (InputError, ValueError, TypeError, AttributeError):
         return None
 
 
@@ -151,7 +156,7 @@ def record(
         kind=identity.kind,
         note=identity.note,
     )
-    atomic_write(manifest_path(name), json.dumps(asdict(item), indent=2) + "\n")
+    atomic_write(manifest_path(name), json.dumps(asdict(item), indent=2) + "\n", private=True)
     remember_sha256(path, sha256)
     return item
 
@@ -215,6 +220,9 @@ def remove(name: str) -> Path:
     """Uninstall. A copied model's folder goes; a linked model loses only our manifest (and our
     remembered checksums): the file it points to is never touched."""
     folder = models_dir() / name
+    # a name, never a path: "model remove .." must not delete the data folder
+    if not name or name in (".", "..") or Path(name).name != name or "\\" in name:
+        raise ModelUnavailable(f"'{name}' is not a model name")
     item = load_installed(name)
     if item is None and not folder.is_dir():
         raise ModelUnavailable(f"model '{name}' is not installed")

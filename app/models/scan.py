@@ -22,7 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from app.core.errors import SafeguardError
+from app.core.bounded import read_regular_file
+from app.core.errors import InputError, SafeguardError
 from app.models.catalogue import DEFAULT_MODEL
 from app.models.gguf_header import read_header
 from app.models.identify import Identity, identify, split_part
@@ -190,9 +191,10 @@ def _ollama_blob(root: Path, manifest: Path) -> tuple[Path | None, str, str]:
     try:
         if manifest.stat().st_size > MAX_MANIFEST:
             return None, "", "manifest larger than 1 MB: not an Ollama manifest"
-        data = json.loads(manifest.read_text(encoding="utf-8"))
+        # a regular file only: a FIFO named like a manifest must not hang the scan
+        data = json.loads(read_regular_file(manifest, MAX_MANIFEST, "manifest", InputError))
         layers = [layer for layer in data.get("layers", []) if isinstance(layer, dict)]
-    except (OSError, ValueError, AttributeError) as error:
+    except (OSError, InputError, ValueError, AttributeError) as error:
         return None, "", f"unreadable manifest ({type(error).__name__})"
     digests = [
         str(la.get("digest", "")) for la in layers if la.get("mediaType") == OLLAMA_MODEL_LAYER

@@ -41,7 +41,13 @@ ATTACHMENT = "report.json"
 
 def build_pdf(review: dict[str, Any], target: Path, *, reasoning: bool = False) -> str:
     """Write the report; returns the sha256 of its attached JSON (also printed in the footer)."""
+    pdf_bytes, digest = render_pdf(review, reasoning=reasoning)
+    atomic_write(target, pdf_bytes, what="PDF report")
+    return digest
 
+
+def render_pdf(review: dict[str, Any], *, reasoning: bool = False) -> tuple[bytes, str]:
+    """The report's bytes, and the sha256 of its attached JSON (also printed in the footer)."""
     digest = canonical_sha256(review)
     s = styles()
     buffer = io.BytesIO()
@@ -75,16 +81,19 @@ def build_pdf(review: dict[str, Any], target: Path, *, reasoning: bool = False) 
     writer.add_attachment(ATTACHMENT, json.dumps(review, ensure_ascii=False, indent=1).encode())
     pdf_bytes = io.BytesIO()
     writer.write(pdf_bytes)
-    atomic_write(target, pdf_bytes.getvalue())
-    return digest
+    return pdf_bytes.getvalue(), digest
 
 
-def read_attached(path: Path) -> dict[str, Any]:
-    reader = PdfReader(path)
+def read_attached(source: Path | bytes) -> dict[str, Any]:
+    """The report JSON attached to a PDF report (a file, or its bytes already read bounded).
+    Raises ValueError when there is none or it is not JSON."""
+    reader = PdfReader(io.BytesIO(source) if isinstance(source, bytes) else source)
     attached = reader.attachments.get(ATTACHMENT)
     if not attached:
         raise ValueError("no report.json attached (not a Safeguard Desk report?)")
-    data: dict[str, Any] = json.loads(attached[0])
+    data = json.loads(attached[0])
+    if not isinstance(data, dict):
+        raise ValueError("the attached report.json is not a report")
     return data
 
 

@@ -29,3 +29,10 @@ def logs_dir() -> Path:
 
 def default_db() -> Path:
     return data_dir() / "safeguard.sqlite3"
+
+
+def private_data_dir() -> Path:
+    """The data folder, created (or closed) 0700: it holds document text and the audit store."""
+    from app.runtime.files import private_dir
+
+    return private_dir(data_dir())

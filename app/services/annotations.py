@@ -81,7 +81,11 @@ def export_annotated(
     suggest: bool = False,
 ) -> AnnotatedExport:
     """Write the annotated copy of run ``run_id``'s document to ``target``. ``document``: the
-    checked file where it is now, when it moved (it must be the same bytes)."""
+    checked file where it is now, when it moved (it must be the same bytes). Refused from a
+    store that fails verification (as every export)."""
+    from app.services.exports import require_intact
+
+    require_intact(store)
     run = store.run(run_id)
     if run.status != "complete" or not run.report_json:
         raise InputError(f"run {run_id} is {run.status}: there are no findings to annotate")
@@ -103,7 +107,8 @@ def export_annotated(
 
     atomic_write(target, data)
     digest = hashlib.sha256(data).hexdigest()
-    store.record_export(run_id, digest, target)
+    # No report inside an annotated copy: the file's own bytes are what is recorded and looked up.
+    store.record_export(run_id, f"annotated-{kind}", digest, digest, len(data), target)
     return AnnotatedExport(target, run_id, kind, digest, placements, left_out)
 
 

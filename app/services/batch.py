@@ -61,9 +61,9 @@ class Batch:
     ) -> None:
         self.store = store
         self.id, self.resumed = batches.open_batch(
-            store.db, batch_key(files, policies, model_name, effort), files
+            store, batch_key(files, policies, model_name, effort), files
         )
-        self.items = batches.items(store.db, self.id)
+        self.items = batches.items(store, self.id)
         self.done_before = sum(1 for item in self.items if item.status != "pending")
 
     @property
@@ -71,20 +71,20 @@ class Batch:
         return [item for item in self.items if item.status == "pending"]
 
     def done(self, item: batches.BatchItem, run_id: int) -> None:
-        batches.mark(self.store.db, item.id, "done", run_id)
+        batches.mark(self.store, item.id, "done", run_id)
 
     def failed(self, item: batches.BatchItem, message: str) -> None:
-        batches.mark(self.store.db, item.id, "failed", None, message)
+        batches.mark(self.store, item.id, "failed", None, message)
 
     def statuses(self) -> list[batches.BatchItem]:
-        return batches.items(self.store.db, self.id)
+        return batches.items(self.store, self.id)
 
     def finish(self, out: Path | None) -> tuple[list[SummaryRow], Path | None]:
         """Close the batch; the summary rows (files done before a restart included) and, with
         ``out``, the ``summary.tsv`` written there."""
-        batches.finish(self.store.db, self.id)
+        batches.finish(self.store, self.id)
         rows: list[SummaryRow] = []
-        for item in batches.items(self.store.db, self.id):
+        for item in batches.items(self.store, self.id):
             if item.run_id is not None:
                 run = self.store.run(item.run_id)
                 count = len(self.store.findings(item.run_id))

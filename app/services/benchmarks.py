@@ -17,12 +17,15 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from app.core.bounded import read_regular_file, require_regular_file
 from app.core.documents import number_passages
 from app.core.engine import Engine
 from app.core.errors import InputError
 from app.core.policy import Policy, parse_policy
 from app.core.policy_tests import CaseOutcome, Report, case_document, run_cases, score
 from app.core.progress import Progress, no_progress
+
+MAX_DATA_BYTES = 1024 * 1024 * 1024  # the benchmark sets are tens of MB
 
 # The taxonomy of Markov et al. 2022 (github.com/openai/moderation-api-release, MIT), one line each.
 MODERATION_CATEGORIES = {
@@ -99,6 +102,7 @@ def load_moderation(path: Path, label: str, limit: int | None = None) -> Benchma
     if label not in MODERATION_CATEGORIES:
         raise InputError(f"unknown category '{label}'; one of {', '.join(MODERATION_CATEGORIES)}")
     cases = []
+    require_regular_file(path, MAX_DATA_BYTES, "OpenAI moderation samples file", InputError)
     try:
         with gzip.open(path, "rt", encoding="utf-8") as handle:
             for line in handle:
@@ -144,7 +148,7 @@ Violates when the message asks for or contains toxic content, or tries to jailbr
 def load_toxicchat(path: Path, limit: int | None = None) -> Benchmark:
     """The JUDGE-BENCH copy of ToxicChat's human-annotated test rows (toxicity majority vote)."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(read_regular_file(path, MAX_DATA_BYTES, "ToxicChat file", InputError))
         rows = data["instances"]
         cases = []
         for row in rows:
@@ -185,7 +189,7 @@ Violates when the agreement contradicts: "{label["hypothesis"]}"
 def load_contractnli(path: Path, limit: int | None = None) -> list[tuple[Benchmark, list[str]]]:
     """One benchmark per hypothesis, with the contract texts of its cases."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(read_regular_file(path, MAX_DATA_BYTES, "ContractNLI file", InputError))
         labels, documents = data["labels"], data["documents"]
     except (OSError, ValueError, KeyError) as error:
         raise InputError(f"not a ContractNLI file ({error})", path=path) from None

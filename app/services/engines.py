@@ -150,7 +150,15 @@ def llama_settings(
 
     # Checks never talk to the hub: everything they need is on disk.
     os.environ["HF_HUB_OFFLINE"] = "1"
-    shape = ModelShape.from_gguf(read_header(model.path))
+    header = read_header(model.path)
+    trained = header.context_length
+    if config.n_ctx and trained and config.n_ctx > trained:
+        raise UsageError(
+            f"a context of {config.n_ctx} tokens (--n-ctx, or Settings' context length) is more "
+            f"than {model.name} was trained for ({trained} tokens, from its GGUF header): use "
+            f"{trained} or less"
+        )
+    shape = ModelShape.from_gguf(header)
     fit = estimate(
         shape,
         n_ctx=config.n_ctx,

@@ -3,12 +3,14 @@ the result per policy version, and list the cases whose verdict flipped since an
 
 from __future__ import annotations
 
+import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from app.core.bounded import require_regular_file
 from app.core.engine import Engine
-from app.core.errors import InputError
-from app.core.lint import load_cases
+from app.core.errors import InputError, PolicyError
+from app.core.lint import MAX_CASES_BYTES, load_cases
 from app.core.policy import Policy
 from app.core.policy_tests import CaseOutcome, Report, flipped, run_cases, score
 from app.core.progress import CancelToken, Progress, no_progress
@@ -34,8 +36,10 @@ class PolicyTestResult:
 def cases_file_of(request: PolicyTestRequest) -> Path:
     policy = request.policy
     found = request.cases_file or (policy.path.parent / "cases.jsonl" if policy.path else None)
-    if found is None or not found.exists():
+    if found is None or not os.path.lexists(found):
         raise InputError(f"policy '{policy.id}' has no test cases (no cases.jsonl next to it)")
+    # refused here, before a model is loaded, when it is a FIFO, a device or too large
+    require_regular_file(found, MAX_CASES_BYTES, "test cases file", PolicyError)
     return found
 
 

@@ -1,17 +1,26 @@
 """The SQLite store: WAL journal, versioned schema with forward migrations, explicit transactions.
 
 Every state change and its audit-log entry are written in one transaction, so a crash leaves
-either both or neither.
+either both or neither. Work that must follow a commit (the signed head kept outside the
+database) is queued on the connection (``StoreConnection.after_commit``) and runs only once the
+transaction committed. The database file is created 0600 (it holds document text); SQLite gives
+its -wal and -shm files the same mode.
 """
 
 from __future__ import annotations
 
+import contextlib
+import logging
+import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from app.core.errors import InputError
+from app.core.bounded import file_kind
+from app.core.errors import CorruptStore, InputError, from_os_error, from_sqlite_error
+
+log = logging.getLogger(__name__)
 
 # Migration N takes the schema from version N to N+1. Append, never edit.
 MIGRATIONS = [
@@ -102,22 +111,63 @@ MIGRATIONS = [
         WHERE report_json IS NOT NULL AND json_valid(report_json);
     CREATE INDEX runs_case ON runs(case_id)
     """,
+    # Every export, with the sha256 of the file's bytes: `report verify` looks the file up.
+    """
+    CREATE TABLE exports (
+        id INTEGER PRIMARY KEY, run_id INTEGER NOT NULL REFERENCES runs(id),
+        kind TEXT NOT NULL, path TEXT NOT NULL, report_sha256 TEXT NOT NULL,
+        file_sha256 TEXT NOT NULL, bytes INTEGER NOT NULL, exported_at TEXT NOT NULL,
+        reviewer TEXT NOT NULL);
+    CREATE INDEX exports_file ON exports(file_sha256);
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
-def connect(path: Path) -> sqlite3.Connection:
-    path.parent.mkdir(parents=True, exist_ok=True)
+class StoreConnection(sqlite3.Connection):
+    """A connection that runs queued callbacks after each commit (``transaction``)."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.after_commit: list[Callable[[], None]] = []
+
+
+def connect(path: Path) -> StoreConnection:
     try:
-        connection = sqlite3.connect(path, isolation_level=None, timeout=15)
+        kind = file_kind(os.stat(path).st_mode)
+    except OSError:
+        kind = ""
+    if kind:  # SQLite would read a FIFO or a device, or fail with "disk I/O error"
+        raise InputError(f"the store is {kind}, not a regular file: not opened", path=path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if not path.exists():  # created private before SQLite creates it with the umask's mode
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+    except OSError as error:
+        raise from_os_error(error, "cannot create the store", path) from None
+    try:
+        connection = sqlite3.connect(
+            path, isolation_level=None, timeout=15, factory=StoreConnection
+        )
+    except sqlite3.Error as error:
+        raise from_sqlite_error(error, path) from None
+    try:
         connection.row_factory = sqlite3.Row
         connection.execute("PRAGMA journal_mode=WAL")
         connection.execute("PRAGMA synchronous=FULL")
         connection.execute("PRAGMA foreign_keys=ON")
         migrate(connection)
-    except sqlite3.DatabaseError as error:
-        raise InputError(f"not a usable Safeguard Desk database ({error})", path=path) from None
+    except sqlite3.Error as error:
+        connection.close()
+        if isinstance(error, sqlite3.DatabaseError) and "newer" in str(error):
+            raise CorruptStore(str(error), path=path) from None
+        raise from_sqlite_error(error, path) from None
     return connection
+
+
+def store_files(path: Path) -> list[Path]:
+    """The database and the journal files SQLite keeps beside it: never an output."""
+    return [path, Path(f"{path}-wal"), Path(f"{path}-shm")]
 
 
 def version(connection: sqlite3.Connection) -> int:
@@ -150,9 +200,30 @@ def migrate(connection: sqlite3.Connection) -> None:
 @contextmanager
 def transaction(connection: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     connection.execute("BEGIN IMMEDIATE")
+    pending = getattr(connection, "after_commit", None)
     try:
         yield connection
     except BaseException:
         connection.execute("ROLLBACK")
+        if pending is not None:
+            pending.clear()
         raise
     connection.execute("COMMIT")
+    while pending:
+        callback = pending.pop(0)
+        try:
+            callback()
+        except Exception:  # the change is committed; what follows it must not undo that
+            log.exception("after commit")
+
+
+def entry_count(path: Path) -> int:
+    """How many audit entries the store at ``path`` holds (0 when there is no store yet),
+    read without creating or changing anything."""
+    if not path.is_file() or path.stat().st_size == 0:
+        return 0
+    with contextlib.closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as db:
+        try:
+            return int(db.execute("SELECT count(*) FROM audit_log").fetchone()[0])
+        except sqlite3.Error:
+            return 0

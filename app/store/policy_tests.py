@@ -47,6 +47,7 @@ class PolicyTestsMixin(StoreBase):
                     "model": model,
                     "f1": metrics.get("overall", {}).get("f1"),
                 },
+                [("policy_tests", test_id)],
             )
         return test_id
 

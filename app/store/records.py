@@ -215,3 +215,25 @@ class AuditEntry:
             row["seq"], row["at"], row["actor"], row["action"], row["subject"],
             json.loads(row["payload"]),
         )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class StoredExport:
+    """A file exported from a run: what ``report verify`` looks a file up by."""
+
+    id: int
+    run_id: int
+    kind: str  # pdf | json | check-json
+    path: Path
+    report_sha256: str  # canonical sha256 of the report the file holds
+    file_sha256: str  # sha256 of the file's bytes as written
+    size: int
+    exported_at: str
+    reviewer: str
+
+    @classmethod
+    def from_row(cls, row: sqlite3.Row) -> StoredExport:
+        return cls(
+            row["id"], row["run_id"], row["kind"], Path(row["path"]), row["report_sha256"],
+            row["file_sha256"], row["bytes"], row["exported_at"], row["reviewer"],
+        )  # fmt: skip

@@ -22,6 +22,7 @@ from app.store.db import transaction
 from app.store.records import (
     AuditEntry,
     Decision,
+    StoredExport,
     StoredFinding,
     decision_from_row,
     finding_from_row,
@@ -92,6 +93,7 @@ class ReviewsMixin(StoreBase):
                 f"finding:{finding_id}",
                 {"run": finding["run_id"], "decision": decision, "note": note, "amended": amended,
                  "row": row},
+                [("decisions", int(row["id"]))],
             )  # fmt: skip
         return int(row["id"])
 
@@ -153,19 +155,76 @@ class ReviewsMixin(StoreBase):
                     f"finding:{finding_id}",
                     {"run": run_id, "decision": made.decision, "note": made.note,
                      "amended": made.amended, "carried_from_finding": source.id, "row": row},
+                    [("decisions", int(row["id"]))],
                 )  # fmt: skip
                 count += 1
         return count
 
-    def record_export(self, run_id: int, report_sha256: str, target: Path) -> None:
+    def record_export(
+        self,
+        run_id: int,
+        kind: str,
+        report_sha256: str,
+        file_sha256: str,
+        size: int,
+        target: Path,
+    ) -> int:
+        """An export of a run's report: ``kind`` (pdf, json, check-json), the canonical sha256
+        of the report it holds and the sha256 of the file's bytes, which ``report verify``
+        looks up."""
         with transaction(self.db):
+            cursor = self.db.execute(
+                "INSERT INTO exports(run_id, kind, path, report_sha256, file_sha256, bytes, "
+                "exported_at, reviewer) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    run_id,
+                    kind,
+                    str(target),
+                    report_sha256,
+                    file_sha256,
+                    size,
+                    utc_now(),
+                    self.actor,
+                ),
+            )
+            export_id = int(cursor.lastrowid or 0)
             self._audit(
                 "report.exported",
                 f"run:{run_id}",
-                {"report_sha256": report_sha256, "file": str(target)},
+                {
+                    "export": export_id,
+                    "kind": kind,
+                    "report_sha256": report_sha256,
+                    "file_sha256": file_sha256,
+                    "file": str(target),
+                },
+                [("exports", export_id)],
             )
+        return export_id
+
+    def export_of_file(self, file_sha256: str) -> StoredExport | None:
+        row = self.db.execute(
+            "SELECT * FROM exports WHERE file_sha256=? ORDER BY id LIMIT 1", (file_sha256,)
+        ).fetchone()
+        return StoredExport.from_row(row) if row else None
+
+    def export_of_report(self, report_sha256: str) -> StoredExport | None:
+        row = self.db.execute(
+            "SELECT * FROM exports WHERE report_sha256=? ORDER BY id LIMIT 1", (report_sha256,)
+        ).fetchone()
+        return StoredExport.from_row(row) if row else None
+
+    def export_entry(self, export_id: int) -> AuditEntry | None:
+        """The audit entry that recorded an export."""
+        for row in audit.entries(self.db, "report.exported"):
+            entry = AuditEntry.from_row(row)
+            if entry.payload.get("export") == export_id:
+                return entry
+        return None
 
     def find_export(self, report_sha256: str) -> AuditEntry | None:
+        """The audit entry of an export whose attached report has this sha256 (older versions
+        recorded only that, not the file's bytes)."""
         for row in audit.entries(self.db, "report.exported"):
             entry = AuditEntry.from_row(row)
             if entry.payload.get("report_sha256") == report_sha256:

@@ -45,6 +45,7 @@ class RunsMixin(ReviewsMixin):  # a finished re-check carries decisions over
                     "run.incomplete",
                     f"run:{run_id}",
                     {"reason": "process ended before the run finished"},
+                    [("runs", run_id)],
                 )
         return stale
 
@@ -107,6 +108,7 @@ class RunsMixin(ReviewsMixin):  # a finished re-check carries decisions over
                     },
                     "settings": settings,
                 },
+                [("cases", case_id), ("documents", document_id), ("runs", run_id)],
             )
         return run_id
 
@@ -127,6 +129,7 @@ class RunsMixin(ReviewsMixin):  # a finished re-check carries decisions over
         carried: list[tuple[int, CheckedFinding, str]] = []
         with transaction(self.db):
             position = 0
+            rows: list[tuple[str, int]] = []
             for checked in result.findings:
                 f = checked.finding
                 policy_result = by_policy.get(checked.policy)
@@ -159,6 +162,7 @@ class RunsMixin(ReviewsMixin):  # a finished re-check carries decisions over
                 finding_id = int(cursor.lastrowid or 0)
                 if checked.carried_from:
                     carried.append((finding_id, checked, passage.text if passage else ""))
+                rows.append(("findings", finding_id))
                 position += 1
             self.db.execute(
                 "UPDATE runs SET status='complete', finished_at=?, verdict=?, timings_json=?, "
@@ -186,6 +190,7 @@ class RunsMixin(ReviewsMixin):  # a finished re-check carries decisions over
                     "outcomes": outcomes,
                     "unread": unread,
                 },
+                [("runs", run_id), *rows],
             )
             # after run.completed: the carried decisions belong to a run that exists in full
             self._carry_decisions(run_id, carried)
@@ -196,7 +201,7 @@ class RunsMixin(ReviewsMixin):  # a finished re-check carries decisions over
                 "UPDATE runs SET status='failed', finished_at=?, note=? WHERE id=?",
                 (utc_now(), reason, run_id),
             )
-            self._audit("run.failed", f"run:{run_id}", {"reason": reason})
+            self._audit("run.failed", f"run:{run_id}", {"reason": reason}, [("runs", run_id)])
 
     def previous_checks(
         self, document: Document, policies: list[Policy], engine: EngineInfo, effort: str

@@ -50,6 +50,7 @@ class SignoffsMixin(ReviewsMixin):
                 "run.signed_off",
                 f"run:{run_id}",
                 {"outcome": outcome, "note": note, "undecided": undecided, "row": row},
+                [("signoffs", int(cursor.lastrowid or 0))],
             )
         signed = self.latest_signoff(run_id)
         assert signed is not None

@@ -6,6 +6,7 @@ import logging
 import os
 import sys
 
+from app.core.errors import SafeguardError, exit_code, user_text
 from app.runtime.logs import setup_logging
 
 log = logging.getLogger(__name__)
@@ -32,7 +33,16 @@ def run(argv: list[str] | None = None) -> int:
         show_error(QApplication.activeWindow(), "Something went wrong", error)
 
     sys.excepthook = excepthook
-    session = Session()
+    try:
+        session = Session()
+    except SafeguardError as error:  # a tampered store, a missing audit key: say what to do
+        log.warning("cannot start", exc_info=True)
+        print(f"safeguard-desk: {user_text(error)}", file=sys.stderr)
+        if not os.environ.get("SAFEGUARD_SCREENSHOT"):
+            from PySide6.QtWidgets import QMessageBox
+
+            QMessageBox.critical(None, "Safeguard Desk cannot start", user_text(error))
+        return exit_code(error)
     window = MainWindow(session)
     window.show()
     screenshot = os.environ.get("SAFEGUARD_SCREENSHOT")

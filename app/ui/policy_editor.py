@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from app.core.errors import InputError
 from app.core.lint import TOKENS_HIGH, lint_text, load_cases
-from app.core.policy import bump_version, load_policy
+from app.core.policy import bump_version, load_policy, read_policy_text
 from app.core.progress import CancelToken, Progress
 from app.inference.harmony import count_text_tokens
 from app.runtime.paths import user_policies_dir
@@ -128,9 +128,14 @@ class PolicyLibraryDialog(QDialog):
         self.open_path(Path(str(current.data(Qt.ItemDataRole.UserRole))))
 
     def open_path(self, path: Path) -> None:
+        try:
+            text = read_policy_text(path)  # bounded: a FIFO or a device is refused unread
+        except InputError as error:
+            show_error(self, "Open policy", error)
+            return
         self.path = path
         editable = user_policies_dir() in path.parents
-        self.editor.setPlainText(path.read_text(encoding="utf-8"))
+        self.editor.setPlainText(text)
         self.editor.setReadOnly(not editable)
         self.read_only_hint.setVisible(not editable)
         self.save_button.setEnabled(editable)
@@ -179,7 +184,7 @@ class PolicyLibraryDialog(QDialog):
             return
         shutil.copytree(source_folder, target)
         policy_file = target / "policy.md"
-        text = policy_file.read_text(encoding="utf-8")
+        text = read_policy_text(policy_file)
         old = load_policy(policy_file)
         text = text.replace(f"id: {old.id}", f"id: {new_id}", 1)
         text = text.replace(f"title: {old.title}", f"title: {old.title} (copy)", 1)

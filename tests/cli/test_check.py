@@ -102,6 +102,9 @@ def test_demo_writes_report_in_the_current_folder(tmp_path: Path) -> None:
     assert_valid_report(report)
     assert {p["id"] for p in report["policies"]} == {"fin-promo", "data-protection"}
     assert (tmp_path / "report.pdf").read_bytes().startswith(b"%PDF")
+    # written where the user did not choose: private (0600), like the store
+    for name in ("report.json", "report.pdf"):
+        assert (tmp_path / name).stat().st_mode & 0o777 == 0o600, name
 
 
 @pytest.mark.parametrize(
@@ -209,7 +212,7 @@ def test_internal_errors_are_one_line_and_logged(
         raise RuntimeError("boom")
 
     monkeypatch.setattr(check, "run_extract", explode)
-    assert cli.main(["extract", "x.txt"]) == 70
+    assert cli.main(["extract", "x.txt"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "internal error (RuntimeError)" in err
     log = (isolated_home / "logs" / "safeguard-desk.log").read_text(encoding="utf-8")

@@ -92,5 +92,5 @@ def test_eval_needs_real_data(tmp_path: Path) -> None:
             "eval", "contractnli", "--data", str(missing), "--model", "smoke-gemma3-270m", "--quiet"
         ),
         2,
-        "not a ContractNLI file",
+        "ContractNLI file not found",
     )

@@ -19,8 +19,8 @@ def test_exit_codes_follow_design() -> None:
     assert exit_code(CorruptDocument("x")) == 2
     assert exit_code(PromptTooLong("x")) == 2
     assert exit_code(ModelUnavailable("x")) == 3
-    assert exit_code(Cancelled("x")) == 130
-    assert exit_code(RuntimeError("boom")) == 70
+    assert exit_code(Cancelled("x")) == 2  # 0-3 only: a cancel or a bug is 2
+    assert exit_code(RuntimeError("boom")) == 2
 
 
 def test_bugs_are_not_shown_as_tracebacks() -> None:

@@ -180,7 +180,7 @@ def test_report_verify(exported: tuple[Store, int, Path, str], tmp_path: Path) -
     forged = tmp_path / "forged.pdf"
     build_pdf(forged_review, forged)
     bad = verify(forged)
-    assert bad.returncode == 1 and "not found in the audit log" in bad.stderr
+    assert bad.returncode == 1 and "matches no export" in bad.stderr
 
 
 def test_the_cover_shows_both_verdicts_the_signoff_and_unread_parts(

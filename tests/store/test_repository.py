@@ -73,9 +73,14 @@ def test_exports_are_recorded_and_found(tmp_path: Path) -> None:
     store = open_store(tmp_path / "s.sqlite3")
     run_id = recorded_run(store)
     digest = canonical_sha256({"a": 1})
-    store.record_export(run_id, digest, tmp_path / "r.pdf")
+    export_id = store.record_export(run_id, "pdf", digest, "f" * 64, 10, tmp_path / "r.pdf")
     assert store.find_export(digest).subject == f"run:{run_id}"
     assert store.find_export("0" * 64) is None
+    assert store.export_of_file("f" * 64).id == export_id
+    assert store.export_of_report(digest).run_id == run_id
+    assert store.export_entry(export_id).payload["file_sha256"] == "f" * 64
+    assert store.export_of_file("0" * 64) is None
+    assert store.verify_audit().intact
 
 
 def test_a_run_of_a_dead_process_is_marked_incomplete(tmp_path: Path) -> None:

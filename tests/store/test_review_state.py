@@ -4,6 +4,7 @@ history in a few queries, the migration of an older store; the audit log intact 
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
 from pathlib import Path
@@ -12,6 +13,7 @@ import pytest
 
 from app.core.errors import InputError
 from app.services.stores import open_store
+from app.store import audit
 from app.store import db as schema
 from app.store.records import Decision, StoredFinding
 from app.store.repository import Store
@@ -184,17 +186,40 @@ def test_a_recheck_keeps_the_decisions_of_carried_findings(store: Store) -> None
     assert store.verify_audit().intact
 
 
-def schema_3_copy(source: sqlite3.Connection, target: Path) -> None:
-    """The same rows in a store as schema 3 (the version before sign-offs) laid them out."""
+def schema_3_copy(source: sqlite3.Connection, target: Path, key: bytes) -> None:
+    """The same rows in a store as schema 3 (the version before sign-offs and row coverage)
+    laid them out: its audit entries signed as that version wrote them, without row hashes,
+    and no store id."""
     old = sqlite3.connect(target)
+    old.row_factory = sqlite3.Row
     for migration in schema.MIGRATIONS[:3]:
         old.executescript(migration)
-    for table in ("meta", "cases", "documents", "runs", "findings", "decisions", "audit_log"):
+    for table in ("cases", "documents", "runs", "findings", "decisions"):
         columns = [row[1] for row in old.execute(f"PRAGMA table_info({table})")]
         rows = source.execute(f"SELECT {', '.join(columns)} FROM {table}").fetchall()
         marks = ", ".join("?" * len(columns))
         old.executemany(f"INSERT INTO {table}({', '.join(columns)}) VALUES ({marks})", rows)
-    old.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
+    old.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('schema_version', '3')")
+    prev = audit.GENESIS
+    for entry in source.execute("SELECT * FROM audit_log ORDER BY seq"):
+        payload = {k: v for k, v in json.loads(entry["payload"]).items() if k != "rows"}
+        data = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        body = audit._body(
+            entry["seq"], entry["at"], entry["actor"], entry["action"], entry["subject"], data
+        )
+        digest = hashlib.sha256((prev + body).encode()).hexdigest()
+        old.execute(
+            "INSERT INTO audit_log(seq, at, actor, action, subject, payload, prev_hash, hash, "
+            "hmac) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (entry["seq"], entry["at"], entry["actor"], entry["action"], entry["subject"], data,
+             prev, digest, audit._sign(key, digest)),
+        )  # fmt: skip
+        prev = digest
+        head = f"{entry['seq']}:{digest}"
+    old.execute(
+        "INSERT OR REPLACE INTO meta(key, value) VALUES ('audit_head', ?)",
+        (f"{head}:{audit._sign(key, head)}",),
+    )
     old.commit()
     old.close()
 
@@ -204,7 +229,7 @@ def test_an_older_store_is_migrated_with_its_decisions(tmp_path: Path) -> None:
     run_id = record_run(store)
     finding_id = store.findings(run_id)[0].id
     store.decide(finding_id, "accept", "kept")
-    schema_3_copy(store.db, tmp_path / "old.sqlite3")
+    schema_3_copy(store.db, tmp_path / "old.sqlite3", store.key)
     store.close()
     again = open_store(tmp_path / "old.sqlite3")
     assert schema.version(again.db) == schema.SCHEMA_VERSION
