@@ -81,7 +81,9 @@ def parse_verdict(text: str) -> Verdict:
     if not text.strip():  # e.g. a server that put nothing in the final channel
         raise VerdictFormatError("the answer is empty")
     try:
-        data = json.loads(text)
+        # strict=False: llama.cpp's JSON grammar lets a raw line break or tab into a string,
+        # which strict JSON refuses; such an answer is still the verdict the model gave.
+        data = json.loads(text, strict=False)
     except json.JSONDecodeError as error:
         raise VerdictFormatError(f"not JSON ({error.msg} at char {error.pos})") from None
     if not isinstance(data, dict):

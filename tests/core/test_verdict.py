@@ -54,3 +54,14 @@ def test_schema_enumerates_ids() -> None:
     assert finding["section"] == {"enum": ["FP-1", "FP-2"]}
     assert finding["passage"] == {"enum": ["P1", "P2"]}
     assert schema["properties"]["verdict"]["enum"] == ["violation", "compliant", "needs_review"]
+
+
+def test_a_raw_line_break_inside_a_string_is_still_a_verdict() -> None:
+    text = (
+        '{"verdict": "violation", "findings": [{"section": "FP-1", "passage": "P1", '
+        '"quote": "guaranteed", "severity": "high", "confidence": 0.9, '
+        '"rationale": "a promise\n\tof returns", "remediation": "drop it"}]}'
+    )
+    assert "\n" in text  # a real control character, as the grammar lets through
+    verdict = parse_verdict(text)
+    assert verdict.findings[0].rationale == "a promise\n\tof returns"
