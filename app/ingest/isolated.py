@@ -32,13 +32,15 @@ def read_isolated(
     limits: ExtractionLimits = DEFAULT_LIMITS,
     progress: Progress = no_progress,
     cancel: CancelToken | None = None,
+    encoding: str | None = None,
 ) -> Document:
-    """Like ``read_document``, in a child process bounded by ``limits``. Cancel kills it."""
+    """Like ``read_document``, in a child process bounded by ``limits``. Cancel kills it.
+    ``encoding``: a text file's encoding as the user chose it (None: detected)."""
     path = Path(path)
     context = multiprocessing.get_context("spawn")
     receiver, sender = context.Pipe(duplex=False)
     child = context.Process(
-        target=_child_main, args=(sender, str(path), password, limits), daemon=True
+        target=_child_main, args=(sender, str(path), password, limits, encoding), daemon=True
     )
     progress(ProgressEvent("reading", 0, 0, path.name))
     child.start()
@@ -113,6 +115,7 @@ def _child_main(
     path: str,
     password: str | None,
     limits: ExtractionLimits,
+    encoding: str | None = None,
 ) -> None:
     die_with_parent()
     _limit_memory(limits.max_memory_mb)
@@ -136,7 +139,8 @@ def _child_main(
             sender.send(("ocr", done, total, page))  # seconds apart: every one is sent
 
     try:
-        sender.send(("done", read_document(Path(path), password, limits, Sender())))
+        document = read_document(Path(path), password, limits, Sender(), encoding=encoding)
+        sender.send(("done", document))
     except errors.SafeguardError as error:
         sender.send(("error", type(error).__name__, error.detail))
     except MemoryError:
