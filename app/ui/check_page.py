@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import cast
 
-from PySide6.QtCore import QElapsedTimer, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
-    QProgressBar,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -33,7 +32,7 @@ from app.services.checking import CheckOptions, CheckRequest, ChecksDone
 from app.ui.document_list import DocumentList
 from app.ui.errors import show_error
 from app.ui.live_reasoning import LiveReasoning
-from app.ui.progress_line import STAGE_WORDS, ProgressLine
+from app.ui.run_bar import RunBar
 from app.ui.session import Session
 from app.ui.widgets import heading, hint, verdict_word
 from app.ui.worker import Job, start_job
@@ -110,32 +109,13 @@ class CheckPage(QWidget):
         columns.addWidget(policies, 2)
         layout.addLayout(columns, 3)
 
-        run_row = QHBoxLayout()
-        run_row.addWidget(QLabel("Case:"))
-        self.case = QComboBox()
-        self.case.setObjectName("caseChoice")
-        self.case.setEditable(True)  # a new name starts a new case
-        self.case.setToolTip("Checks of one matter share a case; the Checks page groups by it")
-        self.case.setMinimumWidth(160)
-        run_row.addWidget(self.case)
-        self.start_button = QPushButton("Start check")
-        self.start_button.setObjectName("startButton")
-        self.start_button.setDefault(True)
+        self.run_bar = RunBar()
+        bar = self.run_bar
+        self.case, self.stage, self.progress = bar.case, bar.stage, bar.progress
+        self.start_button, self.cancel_button = bar.start_button, bar.cancel_button
         self.start_button.clicked.connect(self.start)
-        self.cancel_button = QPushButton("Cancel")
-        self.cancel_button.setObjectName("cancelButton")
-        self.cancel_button.setEnabled(False)
         self.cancel_button.clicked.connect(self.cancel)
-        self.stage = QLabel("Ready.")
-        self.stage.setObjectName("stageLabel")
-        self.progress = QProgressBar()
-        self.progress.setObjectName("checkProgress")
-        self.progress.setValue(0)
-        run_row.addWidget(self.start_button)
-        run_row.addWidget(self.cancel_button)
-        run_row.addWidget(self.progress, 1)
-        layout.addLayout(run_row)
-        layout.addWidget(self.stage)
+        layout.addWidget(self.run_bar)
 
         self.reasoning_box = LiveReasoning()
         self.reasoning = self.reasoning_box.text
@@ -143,11 +123,6 @@ class CheckPage(QWidget):
         layout.addWidget(self.reasoning_box)
         layout.addStretch(0)
         self._layout = layout
-        self.line = ProgressLine()
-        self.elapsed = QElapsedTimer()
-        self.clock = QTimer(self)
-        self.clock.setInterval(1000)
-        self.clock.timeout.connect(self._redraw_line)
         self.refresh_policies()
 
     def _show_reasoning(self, visible: bool) -> None:
@@ -210,10 +185,7 @@ class CheckPage(QWidget):
             return  # a running check keeps its page
         self.document_list.clear()
         self.reasoning_box.clear()
-        self.progress.setRange(0, 1)
-        self.progress.setValue(0)
-        self.progress.resetFormat()
-        self.stage.setText("Ready.")
+        self.run_bar.reset()
 
     def choose_documents(self) -> None:
         patterns = " ".join(f"*{suffix}" for suffix in SUFFIXES)
@@ -265,7 +237,7 @@ class CheckPage(QWidget):
         )
         self.reasoning_box.clear()
         self.skipped = skipped
-        self._set_running(True)
+        self.run_bar.set_running(True)
         self.job = start_job(
             self.session.check_work(paths, request, model.name),
             "check",
@@ -282,38 +254,12 @@ class CheckPage(QWidget):
             self.cancel_button.setEnabled(False)
             self.job.cancel()
 
-    def _set_running(self, running: bool) -> None:
-        self.start_button.setEnabled(not running)
-        self.cancel_button.setEnabled(running)
-        if running:
-            self.progress.setRange(0, 0)
-            self.line = ProgressLine()
-            self.elapsed.start()
-            self.clock.start()
-            self._redraw_line()
-        else:
-            self.clock.stop()
-
-    def _redraw_line(self) -> None:
-        self.stage.setText(self.line.text(self.elapsed.elapsed() / 1000))
-
     def _on_progress(self, event: ProgressEvent) -> None:
-        self.line.update(event)
         if event.stage == "document":
             self.document_list.show_running(Path(event.message))
-        self._redraw_line()
-        words = STAGE_WORDS.get(event.stage, event.stage.capitalize())
-        if event.total and event.stage != "document":
-            self.progress.setRange(0, event.total)
-            self.progress.setValue(event.done)
-            self.progress.setFormat(f"{words} %v of %m")
-        elif event.stage != "document":
-            self.progress.setRange(0, 0)
+        self.run_bar.show_progress(event)
 
     def _on_finished(self, outcome: ChecksDone) -> None:
-        self._set_running(False)
-        self.progress.setRange(0, 1)
-        self.progress.setValue(1)
         self.job = None
         verdicts = {
             o.checked.run_id: verdict_word(o.checked.report.get("verdict"))
@@ -321,22 +267,18 @@ class CheckPage(QWidget):
             if o.checked
         }
         self.document_list.show_outcomes(outcome.outcomes, verdicts)
-        minutes, seconds = divmod(int(self.elapsed.elapsed() / 1000), 60)
-        text = f"Done in {minutes}:{seconds:02d}: {len(outcome.run_ids)} document(s) checked"
+        text = f"Done in {self.run_bar.took()}: {len(outcome.run_ids)} document(s) checked"
         unread = len(outcome.errors) + len(self.skipped)
         if unread:
             text += f", {unread} not checked (their statuses above say why)"
-        self.stage.setText(text + ".")
+        self.run_bar.stopped(text + ".", done=True)
         self.finished.emit(outcome)
 
     def _on_failed(self, error: BaseException) -> None:
-        self._set_running(False)
-        self.progress.setRange(0, 1)
-        self.progress.setValue(0)
-        self.stage.setText(
-            "Cancelled. Finished documents are saved: see Checks."
-            if isinstance(error, Cancelled)
-            else "Stopped."
+        cancelled = isinstance(error, Cancelled)
+        self.run_bar.stopped(
+            "Cancelled. Finished documents are saved: see Checks." if cancelled else "Stopped.",
+            done=False,
         )
         self.job = None
         show_error(self, "The check stopped", error)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import html
 
 from app.core.documents import format_location
+from app.core.types import SEVERITY_RANK
 from app.store.records import Decision, StoredFinding
 
 DECISION_WORDS = {
@@ -93,3 +94,16 @@ def finding_html(finding: StoredFinding, clause: str) -> str:
         f"<br><br><b>Suggested fix</b><br>{html.escape(finding.remediation)}</td>"
         f"</tr></table>"
     )
+
+
+def standing_tints(findings: list[StoredFinding]) -> dict[str, str]:
+    """Each passage's worst severity among the findings that stand (rejected ones drop out,
+    amended severities count)."""
+    worst: dict[str, str] = {}
+    for finding in findings:
+        if finding.decision and finding.decision.decision == "reject":
+            continue
+        current = worst.get(finding.passage, "low")
+        if SEVERITY_RANK[finding.reviewed_severity] >= SEVERITY_RANK[current]:
+            worst[finding.passage] = finding.reviewed_severity
+    return worst

@@ -78,3 +78,20 @@ def _pages(numbers: list[int]) -> str:
             ranges.append([number])
     spans = ", ".join(f"{r[0]}" if len(r) == 1 else f"{r[0]}–{r[-1]}" for r in ranges)
     return f"page{'s' if len(numbers) > 1 else ''} {spans}"
+
+
+def reasoning_text(report: dict[str, Any]) -> str:
+    """The Auditor tab: each policy's reasoning, and where carried-over findings' is."""
+    parts = [
+        f"=== {r['policy']} (effort {r['effort']}) ===\n{r['text']}"
+        for r in report.get("reasoning", [])
+    ]
+    for verdict in report.get("policy_verdicts", []):
+        carried = verdict.get("carried_over", 0)
+        if verdict.get("passages_judged") is not None and carried:
+            parts.append(
+                f"=== {verdict['policy']}: {carried} finding(s) carried over ===\nTheir "
+                "reasoning is in the Auditor tab of the run each was first found in (its "
+                "number is on the finding: 'carried over from run N')."
+            )
+    return "\n\n".join(parts)

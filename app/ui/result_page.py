@@ -26,14 +26,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.types import SEVERITY_RANK
 from app.store.records import StoredFinding
 from app.ui.document_view import DocumentView
 from app.ui.errors import show_error
 from app.ui.export_flow import ExportFlow
 from app.ui.find_bar import FindBar
+from app.ui.finding_html import standing_tints
 from app.ui.findings_panel import FindingsPanel
-from app.ui.result_banner import coverage_lines, notice_lines
+from app.ui.result_banner import coverage_lines, notice_lines, reasoning_text
 from app.ui.review_header import ReviewHeader
 from app.ui.session import Session
 from app.ui.signoff_dialog import SignoffDialog
@@ -166,14 +166,14 @@ class ResultPage(QWidget):
         self.coverage.setVisible(bool(unread))
         findings = self.session.store.findings(run_id)
         passages = self.report.get("document", {}).get("passages", [])
-        self.document_view.show_passages(passages, _tints(findings))
+        self.document_view.show_passages(passages, standing_tints(findings))
         clauses = {
             (policy["id"], section): clause
             for policy in self.report.get("policies", [])
             for section, clause in policy.get("sections", {}).items()
         }
         self.panel.show_findings(findings, clauses)
-        self.reasoning.setPlainText(_reasoning_text(self.report))
+        self.reasoning.setPlainText(reasoning_text(self.report))
         if findings:
             self.panel.select_finding(0)
         else:
@@ -221,7 +221,15 @@ class ResultPage(QWidget):
         self.confirm_box = box
         box.open()
 
-    def record(self, finding: StoredFinding, decision: str, amended: dict[str, Any] | None) -> None:
+    def record(
+        self,
+        finding: StoredFinding,
+        decision: str,
+        amended: dict[str, Any] | None,
+        *,
+        step: bool = True,
+    ) -> None:
+        """Save a decision; the list, tints, verdicts and counts follow; on to the next."""
         index = self.findings.index(finding) if finding in self.findings else -1
         try:
             self.session.store.decide(finding.id, decision, self.panel.note.text(), amended)
@@ -231,9 +239,9 @@ class ResultPage(QWidget):
         latest = self.session.store.latest_decision(finding.id)
         if index >= 0:
             self.panel.replace_finding(index, replace(finding, decision=latest))
-        self.document_view.retint(_tints(self.findings))
+        self.document_view.retint(standing_tints(self.findings))
         self.refresh_review()
-        if decision != "reset" and index == self.panel.current_index():
+        if step and decision != "reset" and index == self.panel.current_index():
             self.panel.step_finding(1)
 
     def save_note(self) -> None:
@@ -248,8 +256,8 @@ class ResultPage(QWidget):
             return
         if finding.decision.note == self.panel.note.text():
             return
-        self.record(finding, finding.decision.decision, finding.decision.amended)
-        self.panel.note_hint.setText("Note saved.")
+        self.record(finding, finding.decision.decision, finding.decision.amended, step=False)
+        self.panel.note_hint.setText("Note saved with the decision.")
 
     # sign-off and export --------------------------------------------------------------------
     def open_signoff(self) -> None:
@@ -277,32 +285,3 @@ class ResultPage(QWidget):
 
     def show_auditor_tab(self, visible: bool) -> None:
         self.tabs.setTabVisible(self.auditor_index, visible)
-
-
-def _tints(findings: list[StoredFinding]) -> dict[str, str]:
-    """Each passage's worst severity among the findings that stand (rejected ones drop out,
-    amended severities count)."""
-    worst: dict[str, str] = {}
-    for finding in findings:
-        if finding.decision and finding.decision.decision == "reject":
-            continue
-        current = worst.get(finding.passage, "low")
-        if SEVERITY_RANK[finding.reviewed_severity] >= SEVERITY_RANK[current]:
-            worst[finding.passage] = finding.reviewed_severity
-    return worst
-
-
-def _reasoning_text(report: dict[str, Any]) -> str:
-    parts = [
-        f"=== {r['policy']} (effort {r['effort']}) ===\n{r['text']}"
-        for r in report.get("reasoning", [])
-    ]
-    for verdict in report.get("policy_verdicts", []):
-        carried = verdict.get("carried_over", 0)
-        if verdict.get("passages_judged") is not None and carried:
-            parts.append(
-                f"=== {verdict['policy']}: {carried} finding(s) carried over ===\nTheir "
-                "reasoning is in the Auditor tab of the run each was first found in (its "
-                "number is on the finding: 'carried over from run N')."
-            )
-    return "\n\n".join(parts)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from app.core.review import signoff_line
 from app.store.review_records import RunReview
@@ -17,8 +17,11 @@ from app.ui.widgets import verdict_colour, verdict_style, verdict_word
 class ReviewHeader(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
+        rows = QVBoxLayout(self)
+        rows.setContentsMargins(0, 0, 0, 0)
+        rows.setSpacing(2)
+        layout = QHBoxLayout()
+        rows.addLayout(layout)
         self.verdict = QLabel("")  # the model's
         self.verdict.setObjectName("verdictBadge")
         self.reviewed = QLabel("")
@@ -30,10 +33,6 @@ class ReviewHeader(QWidget):
             layout.addWidget(label)
             layout.addWidget(badge)
             layout.addSpacing(8)
-        self.reason = QLabel("")
-        self.reason.setObjectName("verdictReason")
-        self.reason.setWordWrap(True)
-        layout.addWidget(self.reason, 1)
         self.counter = QLabel("")
         self.counter.setObjectName("reviewCounter")
         self.counts = QLabel("")
@@ -42,8 +41,17 @@ class ReviewHeader(QWidget):
         self.signoff.setObjectName("signoffLine")
         self.signoff_button = QPushButton("Sign off…")
         self.signoff_button.setObjectName("signoffButton")
-        for widget in (self.counter, self.counts, self.signoff, self.signoff_button):
-            layout.addWidget(widget)
+        layout.addWidget(self.counter)
+        layout.addSpacing(6)
+        layout.addWidget(self.counts)
+        layout.addStretch(1)
+        layout.addWidget(self.signoff)
+        layout.addWidget(self.signoff_button)
+        self.reason = QLabel("")  # its own line: a reason is a sentence, not a badge
+        self.reason.setObjectName("verdictReason")
+        self.reason.setWordWrap(True)
+        self.reason.setVisible(False)
+        rows.addWidget(self.reason)
 
     def show_review(self, report: dict[str, Any], review: RunReview) -> None:
         verdicts = ((self.verdict, review.verdict), (self.reviewed, review.reviewed_verdict))
@@ -55,7 +63,9 @@ class ReviewHeader(QWidget):
             "What stands after the reviewer's decisions: rejected findings drop out, amended "
             "severities count, undecided findings need review."
         )
-        self.reason.setText(_reason(report, review))
+        reason = _reason(report, review)
+        self.reason.setText(reason)
+        self.reason.setVisible(bool(reason))
         total = len(review.findings)
         reviewed = total - review.undecided
         carried = f" ({review.carried} carried over)" if review.carried else ""
@@ -94,6 +104,7 @@ def _reason(report: dict[str, Any], review: RunReview) -> str:
             reasons.append(f"{policy}: not assessed — {why}")
     if review.unread:
         reasons.append(
-            f"{review.unread} part(s) of the document were not read: at best needs review"
+            f"at best needs review while {review.unread} part(s) of the document were not read "
+            "(listed below)"
         )
     return "; ".join(reasons)

@@ -48,6 +48,7 @@ QLabel#coverageBanner { background: #fdecea; color: #6b1a14; padding: 6px 10px;
 QLabel#signoffLine { color: #1f2933; font-weight: 600; }
 QLabel#verdictCaption { color: #5f6b7a; }
 QLabel#verdictReason { color: #3e4852; }
+QTreeWidget#findingList::item:selected { color: white; background: #2f6fb0; }
 """
 
 
