@@ -166,9 +166,9 @@ class CheckPage(QWidget):
     def documents(self) -> list[Path]:
         return self.document_list.paths()
 
-    def add_documents(self, paths: list[Path]) -> None:
+    def add_documents(self, paths: list[Path], choose_encoding: bool = False) -> None:
         self.document_list.limits = self.session.settings.limits
-        self.document_list.add(paths)
+        self.document_list.add(paths, choose_encoding)
 
     def _documents_changed(self) -> None:
         self.document_hint.setVisible(not self.document_list.entries)

@@ -39,6 +39,7 @@ class Entry:
     status: FileStatus | None = None  # None while the quick look runs
     password: str | None = None  # the user's answer, for this check only
     encoding: str | None = None  # the user's choice
+    choose_encoding: bool = False  # offer the choice once looked at (a re-check from a result)
 
 
 class DocumentList(QWidget):
@@ -66,9 +67,9 @@ class DocumentList(QWidget):
         self.remove_button = QPushButton("Remove")
         self.remove_button.clicked.connect(self.remove_selected)
         self.password_button = QPushButton("Password…")
-        self.password_button.clicked.connect(lambda: self._ask_selected("password"))
+        self.password_button.clicked.connect(lambda: self.fix_selected("password"))
         self.encoding_button = QPushButton("Encoding…")
-        self.encoding_button.clicked.connect(lambda: self._ask_selected("encoding"))
+        self.encoding_button.clicked.connect(lambda: self.fix_selected("encoding"))
         for button in (
             self.add_button, self.remove_button, self.password_button, self.encoding_button
         ):  # fmt: skip
@@ -110,12 +111,12 @@ class DocumentList(QWidget):
         self._update_buttons()
         self.changed.emit()
 
-    def add(self, paths: list[Path]) -> None:
+    def add(self, paths: list[Path], choose_encoding: bool = False) -> None:
         new = [path for path in dict.fromkeys(paths) if path not in self.entries]
         if not new:
             return
         for path in new:
-            self.entries[path] = Entry(path)
+            self.entries[path] = Entry(path, choose_encoding=choose_encoding)
             item = QTreeWidgetItem([path.name, CHECKING])
             item.setData(0, Qt.ItemDataRole.UserRole, str(path))
             item.setToolTip(0, str(path))
@@ -156,6 +157,8 @@ class DocumentList(QWidget):
             entry = self.entries.get(status.path)
             if entry is not None and status.state == "password" and entry.password is None:
                 self.ask_password(entry.path)
+            elif entry is not None and entry.choose_encoding and status.kind == "text":
+                self.ask_encoding(entry.path)
 
     def _failed(self, error: BaseException) -> None:
         for entry in self.entries.values():
@@ -202,19 +205,15 @@ class DocumentList(QWidget):
         self.changed.emit()
 
     # the user's answers ---------------------------------------------------------------------
-    def fix_selected(self) -> None:
+    def fix_selected(self, what: str = "") -> None:
+        """Ask for the selected file's password or encoding (``what``: "" = what it needs)."""
         entry = self._selected()
-        if entry and entry.status and entry.status.state in ("password", "encoding"):
-            self._ask_selected(entry.status.state)
-
-    def _ask_selected(self, what: str) -> None:
-        entry = self._selected()
-        if entry is None:
-            return
-        if what == "password":
-            self.ask_password(entry.path)
-        else:
-            self.ask_encoding(entry.path)
+        if entry is not None and entry.status is not None:
+            what = what or entry.status.state
+            if what == "password":
+                self.ask_password(entry.path)
+            elif what == "encoding":
+                self.ask_encoding(entry.path)
 
     def ask_password(self, path: Path, again: bool = False) -> None:
         prompt = f"{path.name} is encrypted. Its password (used for this check only, never saved):"

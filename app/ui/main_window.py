@@ -44,6 +44,7 @@ class MainWindow(QMainWindow):
         self.check_page.show_checks.connect(self.show_checks)
         self.result_page.new_check.connect(self.new_check)
         self.result_page.show_checks.connect(self.show_checks)
+        self.result_page.recheck_encoding.connect(self.recheck_encoding)
         self.checks_page.open_run.connect(self.open_run)
         self.checks_page.new_check.connect(self.new_check)
         self._build_menus()
@@ -107,6 +108,13 @@ class MainWindow(QMainWindow):
     def show_checks(self) -> None:
         self.checks_page.refresh()
         self.stack.setCurrentWidget(self.checks_page)
+
+    def recheck_encoding(self, run_id: int) -> None:
+        """A text file whose encoding was guessed: a new check of it, the encoding chosen."""
+        run = self.session.store.run(run_id)
+        self.new_check()
+        self.check_page.set_policies([policy["id"] for policy in run.policies])
+        self.check_page.add_documents([run.document_path], choose_encoding=True)
 
     def open_run(self, run_id: int) -> None:
         self.result_page.show_runs([run_id])

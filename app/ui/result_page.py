@@ -51,6 +51,7 @@ NO_FINDINGS = (
 class ResultPage(QWidget):
     new_check = Signal()
     show_checks = Signal()
+    recheck_encoding = Signal(int)  # check this run's text file again, its encoding chosen
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -98,7 +99,14 @@ class ResultPage(QWidget):
         self.banner.setObjectName("smokeBanner")
         self.banner.setWordWrap(True)
         self.banner.setVisible(False)
-        layout.addWidget(self.banner)
+        banner_row = QHBoxLayout()
+        banner_row.addWidget(self.banner, 1)
+        self.encoding_button = QPushButton("Choose the encoding and check again…")
+        self.encoding_button.setObjectName("recheckEncoding")
+        self.encoding_button.setToolTip("The text encoding was a guess: if the text looks wrong")
+        self.encoding_button.clicked.connect(lambda: self.recheck_encoding.emit(self.run_id))
+        banner_row.addWidget(self.encoding_button)
+        layout.addLayout(banner_row)
 
         self.tabs = QTabWidget()
         layout.addWidget(self.tabs, 1)
@@ -161,6 +169,8 @@ class ResultPage(QWidget):
         lines = notice_lines(self.report, getattr(self, "not_checked", []))
         self.banner.setText("\n".join(lines))
         self.banner.setVisible(bool(lines))
+        encoding = self.report.get("document", {}).get("encoding") or {}
+        self.encoding_button.setVisible(bool(encoding.get("guessed")))
         unread = coverage_lines(self.report)
         self.coverage.setText("\n".join(unread))
         self.coverage.setVisible(bool(unread))

@@ -205,3 +205,34 @@ def test_a_text_pdf_added_twice_is_listed_once(qtbot: Any, session: Any, tmp_pat
     documents.tree.setCurrentItem(documents.tree.topLevelItem(0))
     documents.remove_button.click()
     assert documents.paths() == [] and window.check_page.document_hint.isVisibleTo(window)
+
+
+def test_a_guessed_encoding_can_be_corrected_from_the_result(
+    qtbot: Any, session: Any, tmp_path: Path
+) -> None:
+    legacy = tmp_path / "flyer.txt"
+    legacy.write_bytes(FLYER.encode("cp1252") * 20)
+    window = MainWindow(session)
+    qtbot.addWidget(window)
+    window.show()
+    added(qtbot, window, [legacy])
+    window.check_page.set_policies(["fin-promo"])
+    with qtbot.waitSignal(window.check_page.finished, timeout=60_000):
+        window.check_page.start_button.click()  # read with the guess
+    result = window.result_page
+    assert result.encoding_button.isVisible() and "a guess" in result.banner.text()
+    result.encoding_button.click()
+    page = window.check_page
+    assert window.stack.currentWidget() is page and page.documents() == [legacy]
+    assert page.chosen_policy_ids() == ["fin-promo"]
+    qtbot.waitUntil(
+        lambda: page.document_list.findChild(EncodingDialog) is not None, timeout=30_000
+    )
+    dialog = page.document_list.findChild(EncodingDialog)
+    assert dialog is not None
+    dialog.choice.setCurrentText("cp1252")
+    dialog.ok_button.click()
+    with qtbot.waitSignal(page.finished, timeout=60_000):
+        page.start_button.click()
+    assert result.report["document"]["encoding"] == {"name": "cp1252", "guessed": False}
+    assert not result.encoding_button.isVisible()
