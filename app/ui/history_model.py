@@ -279,7 +279,8 @@ class CaseGroups(QAbstractProxyModel):
         if index.isValid() and index.internalId() == 0:  # a case node
             if role == Qt.ItemDataRole.DisplayRole and index.column() == 0:
                 case = self.cases[index.row()]
-                return f"{case} ({len(self.members[case])} checks)"
+                count = len(self.members[case])
+                return f"{case} ({count} check{'s' if count != 1 else ''})"
             if role == Qt.ItemDataRole.FontRole:
                 font = QFont()
                 font.setBold(True)

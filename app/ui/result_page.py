@@ -59,6 +59,7 @@ class ResultPage(QWidget):
         self.session = session
         self.run_id = 0
         self.report: dict[str, Any] = {}
+        self.not_checked: list[str] = []  # documents of the same check that could not be read
         self.confirm_box: QMessageBox | None = None
         self.signoff_dialog: SignoffDialog | None = None
         self.exports = ExportFlow(session, self)
@@ -166,7 +167,7 @@ class ResultPage(QWidget):
         self.title.setText(run.document_path.name)
         self.export_button.setEnabled(run.status == "complete")
         self.title.setToolTip(f"{run.document_path} — run {run_id}, case {run.case}")
-        lines = notice_lines(self.report, getattr(self, "not_checked", []))
+        lines = notice_lines(self.report, self.not_checked)
         self.banner.setText("\n".join(lines))
         self.banner.setVisible(bool(lines))
         encoding = self.report.get("document", {}).get("encoding") or {}

@@ -15,13 +15,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.review import SIGNOFF_WORDS
 from app.core.types import SIGNOFF_OUTCOMES
 
-EXPLAIN = {
-    "approve": "the check is right as reviewed: the document may go ahead",
-    "changes-required": "the document must change before it may go ahead",
-    "reject": "the document may not go ahead",
+CHOICES = {
+    "approve": "Approve: the check is right as reviewed; the document may go ahead",
+    "changes-required": "Changes required: the document must change before it may go ahead",
+    "reject": "Reject: the document may not go ahead",
 }
 
 
@@ -38,7 +37,7 @@ class SignoffDialog(QDialog):
         self.group = QButtonGroup(self)
         self.choices: dict[str, QRadioButton] = {}
         for outcome in SIGNOFF_OUTCOMES:
-            button = QRadioButton(f"{SIGNOFF_WORDS[outcome]}: {EXPLAIN[outcome]}")
+            button = QRadioButton(CHOICES[outcome])
             button.setObjectName(f"signoff-{outcome}")
             self.group.addButton(button)
             self.choices[outcome] = button
