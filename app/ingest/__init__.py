@@ -79,9 +79,12 @@ def read_document(
     password: str | None = None,
     limits: ExtractionLimits = DEFAULT_LIMITS,
     on_page: PageDone = lambda done, total: None,
+    encoding: str | None = None,
 ) -> Document:
     """Read a file of any supported format in this process. Raises a DocumentError naming
-    the file. ``app.ingest.isolated`` runs this in a child process that can be killed."""
+    the file. ``app.ingest.isolated`` runs this in a child process that can be killed.
+    ``encoding``: decode a text file with this one instead of detecting it (the user's choice
+    after a wrong guess; other formats say their own encoding)."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
@@ -106,7 +109,7 @@ def read_document(
         raise InputError(f"cannot read file: {error.strerror}", path=path) from None
     if not data:
         raise CorruptDocument("file is empty", path=path)
-    return read_data(path, suffix, data, password, limits, on_page)
+    return read_data(path, suffix, data, password, limits, on_page, encoding=encoding)
 
 
 def read_data(
@@ -117,15 +120,33 @@ def read_data(
     limits: ExtractionLimits = DEFAULT_LIMITS,
     on_page: PageDone = lambda done, total: None,
     depth: int = 0,
+    encoding: str | None = None,
 ) -> Document:
     """Read bytes named ``suffix`` (a file, or an e-mail's attachment at ``depth``)."""
     sha256 = hashlib.sha256(data).hexdigest()
     kind, warning = _choose(path, suffix, data)
     media_type = SUFFIXES[suffix] if kind == _EXPECTS[suffix][0] else _media(kind)
-    document = _read(path, kind, data, sha256, media_type, password, limits, on_page, depth)
+    if kind == "text":
+        document = text.read_text(path, data, sha256, media_type, limits, encoding=encoding)
+    else:
+        document = _read(path, kind, data, sha256, media_type, password, limits, on_page, depth)
     if warning:
         document = dataclasses.replace(document, warnings=(warning, *document.warnings))
     return document
+
+
+def classify(path: Path, head: bytes) -> tuple[str, str]:
+    """A quick look (the app's document list): the reader the file's first bytes call for and
+    the warning reading would give, or the DocumentError reading would refuse it with. ZIP and
+    OLE packages are only told apart by reading them, so here they pass as what their name
+    says; the full read still checks them."""
+    suffix = path.suffix.lower()
+    if suffix not in SUFFIXES:
+        raise UnsupportedFormat(
+            f"unsupported file type '{suffix or '(none)'}'; Safeguard Desk reads {FORMAT_NAMES}",
+            path=path,
+        )
+    return _choose(path, suffix, head)
 
 
 def _choose(path: Path, suffix: str, data: bytes) -> tuple[str, str]:

@@ -34,10 +34,11 @@ def read_isolated(
     limits: ExtractionLimits = DEFAULT_LIMITS,
     progress: Progress = no_progress,
     cancel: CancelToken | None = None,
+    encoding: str | None = None,
 ) -> Document:
     """Like ``read_document``, in a child process bounded by ``limits``. Cancel kills it.
-    A FIFO, a device or a folder is refused here, unread (a FIFO would hold the child until
-    the timeout)."""
+    ``encoding``: a text file's encoding as the user chose it (None: detected). A FIFO, a
+    device or a folder is refused here, unread (a FIFO would hold the child until the timeout)."""
     path = Path(path)
     try:
         kind = file_kind(os.stat(path).st_mode)
@@ -48,7 +49,7 @@ def read_isolated(
     context = multiprocessing.get_context("spawn")
     receiver, sender = context.Pipe(duplex=False)
     child = context.Process(
-        target=_child_main, args=(sender, str(path), password, limits), daemon=True
+        target=_child_main, args=(sender, str(path), password, limits, encoding), daemon=True
     )
     progress(ProgressEvent("reading", 0, 0, path.name))
     child.start()
@@ -123,6 +124,7 @@ def _child_main(
     path: str,
     password: str | None,
     limits: ExtractionLimits,
+    encoding: str | None = None,
 ) -> None:
     die_with_parent()
     _limit_memory(limits.max_memory_mb)
@@ -146,7 +148,8 @@ def _child_main(
             sender.send(("ocr", done, total, page))  # seconds apart: every one is sent
 
     try:
-        sender.send(("done", read_document(Path(path), password, limits, Sender())))
+        document = read_document(Path(path), password, limits, Sender(), encoding=encoding)
+        sender.send(("done", document))
     except errors.SafeguardError as error:
         sender.send(("error", type(error).__name__, error.detail))
     except MemoryError:

@@ -4,7 +4,7 @@ desktop app both call ``run_checks``; only how they show progress and results di
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -33,13 +33,24 @@ class CheckOptions:
 
 
 @dataclass(frozen=True)
+class FileOptions:
+    """What the user said about one file: its password (an encrypted PDF; never stored) or
+    the text encoding chosen after a wrong guess. None: as for every file."""
+
+    password: str | None = None
+    encoding: str | None = None
+
+
+@dataclass(frozen=True)
 class CheckRequest:
     """One check of one or more documents, as the user asked for it."""
 
     policies: tuple[Policy, ...]
     effort: CheckEffort = "medium"
     model_name: str = ""  # names a folder batch (with the policies and effort)
-    password: str | None = None
+    password: str | None = None  # for every encrypted file (the command line's --password)
+    # Per file (the app asks for each encrypted PDF's own password); overrides ``password``.
+    files: Mapping[Path, FileOptions] = field(default_factory=dict)
     limits: ExtractionLimits = DEFAULT_LIMITS
     case: str = "default"
     notice: str = ""  # the first line of every report (the smoke model's warning)
@@ -145,7 +156,11 @@ def check_file(
     cancel = cancel or CancelToken()
     options = request.options
     started = time.perf_counter()
-    document = read_isolated(path, request.password, request.limits, progress, cancel)
+    own = request.files.get(path, FileOptions())
+    password = own.password if own.password is not None else request.password
+    document = read_isolated(
+        path, password, request.limits, progress, cancel, encoding=own.encoding
+    )
     ingest_s = time.perf_counter() - started
     engine = NoModel() if options.triage_only else engine_for_check()
     policies = list(request.policies)

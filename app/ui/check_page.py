@@ -18,48 +18,48 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
-    QPlainTextEdit,
-    QProgressBar,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
-from app.core.engine import Engine, TokenCallback
 from app.core.errors import Cancelled, UsageError
-from app.core.progress import CancelToken, Progress, ProgressEvent
+from app.core.progress import ProgressEvent
 from app.core.types import CHECK_EFFORTS, CheckEffort
-from app.ingest import FORMAT_NAMES, SUFFIXES
+from app.ingest import SUFFIXES
 from app.models.catalogue import SMOKE_NOTICE
-from app.services.checking import CheckOptions, CheckRequest, ChecksDone, run_checks
+from app.services.checking import CheckOptions, CheckRequest, ChecksDone
+from app.ui.document_list import DocumentList
 from app.ui.errors import show_error
+from app.ui.live_reasoning import LiveReasoning
+from app.ui.run_bar import RunBar
 from app.ui.session import Session
-from app.ui.widgets import heading, hint
+from app.ui.widgets import heading, hint, verdict_word
 from app.ui.worker import Job, start_job
-
-STAGE_WORDS = {
-    "document": "Document",
-    "reading": "Reading",
-    "loading model": "Loading the model",
-    "triage": "Triage",
-    "reasoning": "Reasoning",
-    "checking citations": "Checking citations",
-}
 
 
 class CheckPage(QWidget):
     finished = Signal(object)  # ChecksDone
+    show_checks = Signal()  # the Checks page (every earlier check)
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("checkPage")
         self.session = session
         self.job: Job[ChecksDone] | None = None
-        self._channel = ""
+        self.skipped: list[Path] = []  # files left out of the running check (their status)
         self.setAcceptDrops(True)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 16, 24, 16)
-        layout.addWidget(heading("New check"))
+        title_row = QHBoxLayout()
+        title_row.addWidget(heading("New check"))
+        title_row.addStretch()
+        self.checks_button = QPushButton("◀ Checks")
+        self.checks_button.setObjectName("checksButton")
+        self.checks_button.setToolTip("Every earlier check: reopen, review, sign off")
+        self.checks_button.clicked.connect(self.show_checks)
+        title_row.addWidget(self.checks_button)
+        layout.addLayout(title_row)
         self.smoke_banner = QLabel(f"Demo — {SMOKE_NOTICE}")
         self.smoke_banner.setObjectName("smokeBanner")
         self.smoke_banner.setWordWrap(True)
@@ -69,22 +69,16 @@ class CheckPage(QWidget):
         columns = QHBoxLayout()
         documents = QGroupBox("1. Documents")
         documents_layout = QVBoxLayout(documents)
-        self.document_list = QListWidget()
-        self.document_list.setObjectName("documentList")
         self.document_hint = hint(
-            f"Drop documents here ({FORMAT_NAMES}), or press Add documents."
+            "Drop documents here (PDF, Word, e-mail, HTML, text and more), or press Add "
+            "documents. Each one is looked at when added: its status says whether it can be "
+            "checked."
         )
-        add = QPushButton("Add documents…")
-        add.clicked.connect(self.choose_documents)
-        remove = QPushButton("Remove")
-        remove.clicked.connect(self.remove_selected)
-        row = QHBoxLayout()
-        row.addWidget(add)
-        row.addWidget(remove)
-        row.addStretch()
+        self.document_list = DocumentList(session.settings.limits)
+        self.document_list.add_button.clicked.connect(self.choose_documents)
+        self.document_list.changed.connect(self._documents_changed)
         documents_layout.addWidget(self.document_hint)
         documents_layout.addWidget(self.document_list)
-        documents_layout.addLayout(row)
         columns.addWidget(documents, 3)
 
         policies = QGroupBox("2. Policies")
@@ -115,38 +109,16 @@ class CheckPage(QWidget):
         columns.addWidget(policies, 2)
         layout.addLayout(columns, 3)
 
-        run_row = QHBoxLayout()
-        self.start_button = QPushButton("Start check")
-        self.start_button.setObjectName("startButton")
-        self.start_button.setDefault(True)
+        self.run_bar = RunBar()
+        bar = self.run_bar
+        self.case, self.stage, self.progress = bar.case, bar.stage, bar.progress
+        self.start_button, self.cancel_button = bar.start_button, bar.cancel_button
         self.start_button.clicked.connect(self.start)
-        self.cancel_button = QPushButton("Cancel")
-        self.cancel_button.setObjectName("cancelButton")
-        self.cancel_button.setEnabled(False)
         self.cancel_button.clicked.connect(self.cancel)
-        self.stage = QLabel("Ready.")
-        self.stage.setObjectName("stageLabel")
-        self.progress = QProgressBar()
-        self.progress.setObjectName("checkProgress")
-        self.progress.setValue(0)
-        run_row.addWidget(self.start_button)
-        run_row.addWidget(self.cancel_button)
-        run_row.addWidget(self.progress, 1)
-        layout.addLayout(run_row)
-        layout.addWidget(self.stage)
+        layout.addWidget(self.run_bar)
 
-        self.reasoning_box = QGroupBox(
-            "Live reasoning (auditor view — the model's raw chain of thought)"
-        )
-        self.reasoning_box.setCheckable(True)
-        self.reasoning_box.setChecked(False)
-        box_layout = QVBoxLayout(self.reasoning_box)
-        self.reasoning = QPlainTextEdit()
-        self.reasoning.setObjectName("liveReasoning")
-        self.reasoning.setReadOnly(True)
-        self.reasoning.setVisible(False)
-        self.reasoning.setPlaceholderText("The model's reasoning appears here while it works.")
-        box_layout.addWidget(self.reasoning)
+        self.reasoning_box = LiveReasoning()
+        self.reasoning = self.reasoning_box.text
         self.reasoning_box.toggled.connect(self._show_reasoning)
         layout.addWidget(self.reasoning_box)
         layout.addStretch(0)
@@ -154,7 +126,6 @@ class CheckPage(QWidget):
         self.refresh_policies()
 
     def _show_reasoning(self, visible: bool) -> None:
-        self.reasoning.setVisible(visible)
         self._layout.setStretchFactor(self.reasoning_box, 2 if visible else 0)
 
     # set-up ---------------------------------------------------------------------------------
@@ -193,22 +164,28 @@ class CheckPage(QWidget):
             item.setCheckState(Qt.CheckState.Checked if wanted else Qt.CheckState.Unchecked)
 
     def documents(self) -> list[Path]:
-        return [
-            Path(self.document_list.item(row).data(Qt.ItemDataRole.UserRole))
-            for row in range(self.document_list.count())
-        ]
+        return self.document_list.paths()
 
-    def add_documents(self, paths: list[Path]) -> None:
-        present = set(self.documents())
-        for path in paths:
-            if path in present:
-                continue
-            item = QListWidgetItem(f"{path.name}   —   {path.parent}")
-            item.setData(Qt.ItemDataRole.UserRole, str(path))
-            item.setToolTip(str(path))
-            self.document_list.addItem(item)
-            present.add(path)
-        self.document_hint.setVisible(self.document_list.count() == 0)
+    def add_documents(self, paths: list[Path], choose_encoding: bool = False) -> None:
+        self.document_list.limits = self.session.settings.limits
+        self.document_list.add(paths, choose_encoding)
+
+    def _documents_changed(self) -> None:
+        self.document_hint.setVisible(not self.document_list.entries)
+
+    def refresh_cases(self) -> None:
+        current = self.case.currentText().strip() or "default"
+        self.case.clear()
+        self.case.addItems(list(dict.fromkeys(["default", *self.session.store.cases()])))
+        self.case.setCurrentText(current)
+
+    def clear(self) -> None:
+        """A new check starts clean: no documents, progress or reasoning of the last one."""
+        if self.job is not None:
+            return  # a running check keeps its page
+        self.document_list.clear()
+        self.reasoning_box.clear()
+        self.run_bar.reset()
 
     def choose_documents(self) -> None:
         patterns = " ".join(f"*{suffix}" for suffix in SUFFIXES)
@@ -218,9 +195,7 @@ class CheckPage(QWidget):
         self.add_documents([Path(name) for name in names])
 
     def remove_selected(self) -> None:
-        for item in self.document_list.selectedItems():
-            self.document_list.takeItem(self.document_list.row(item))
-        self.document_hint.setVisible(self.document_list.count() == 0)
+        self.document_list.remove_selected()
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if event.mimeData().hasUrls():
@@ -233,10 +208,16 @@ class CheckPage(QWidget):
 
     # running --------------------------------------------------------------------------------
     def start(self) -> None:
-        paths, policy_ids = self.documents(), self.chosen_policy_ids()
+        skipped = self.document_list.skipped()
+        paths = [path for path in self.documents() if path not in skipped]
+        policy_ids = self.chosen_policy_ids()
         try:
-            if not paths:
+            if not self.documents():
                 raise UsageError("add at least one document to check")
+            if not paths:
+                raise UsageError(
+                    "none of the documents can be checked as they are: their statuses say why"
+                )
             if not policy_ids:
                 raise UsageError("choose at least one policy")
             policies = [self.session.library.resolve(ref) for ref in policy_ids]
@@ -251,35 +232,20 @@ class CheckPage(QWidget):
             limits=self.session.settings.limits,
             notice=SMOKE_NOTICE if model.smoke else "",
             options=CheckOptions(triage_only=self.triage_only.isChecked()),
+            files=self.document_list.options(),  # passwords and encodings, this check only
+            case=self.case.currentText().strip() or "default",
         )
-        self.reasoning.clear()
-        self._channel = ""
-        self._set_running(True)
-        session = self.session
-
-        def work(progress: Progress, cancel: CancelToken, on_text: TokenCallback) -> ChecksDone:
-            store = session.open_store()  # this thread's own connection
-
-            def engine_for_check() -> Engine:
-                progress(ProgressEvent("loading model", 0, 0, model.name))
-                return session.engine()
-
-            try:
-                return run_checks(
-                    paths, request, store, engine_for_check,
-                    progress=progress, cancel=cancel, on_text=on_text,
-                )  # fmt: skip
-            finally:
-                store.close()
-
+        self.reasoning_box.clear()
+        self.skipped = skipped
+        self.run_bar.set_running(True)
         self.job = start_job(
-            work,
+            self.session.check_work(paths, request, model.name),
             "check",
             self,
             on_done=self._on_finished,
             on_error=self._on_failed,
             on_progress=self._on_progress,
-            on_text=self._on_text,
+            on_text=self.reasoning_box.append,
         )
 
     def cancel(self) -> None:
@@ -288,49 +254,31 @@ class CheckPage(QWidget):
             self.cancel_button.setEnabled(False)
             self.job.cancel()
 
-    def _set_running(self, running: bool) -> None:
-        self.start_button.setEnabled(not running)
-        self.cancel_button.setEnabled(running)
-        if running:
-            self.progress.setRange(0, 0)
-            self.stage.setText("Starting…")
-
     def _on_progress(self, event: ProgressEvent) -> None:
-        words = STAGE_WORDS.get(event.stage, event.stage.capitalize())
-        detail = f": {event.message}" if event.message else ""
-        self.stage.setText(f"{words}{detail}")
-        if event.total:
-            self.progress.setRange(0, event.total)
-            self.progress.setValue(event.done)
-            self.progress.setFormat(f"{words} %v of %m")
-        else:
-            self.progress.setRange(0, 0)
-
-    def _on_text(self, channel: str, text: str) -> None:
-        cursor = self.reasoning.textCursor()
-        cursor.movePosition(cursor.MoveOperation.End)
-        if channel != self._channel:
-            self._channel = channel
-            label = "reasoning" if channel == "analysis" else "answer"
-            cursor.insertText(f"\n— {label} —\n")
-        cursor.insertText(text)
-        if self.reasoning.isVisible():
-            self.reasoning.ensureCursorVisible()
+        if event.stage == "document":
+            self.document_list.show_running(Path(event.message))
+        self.run_bar.show_progress(event)
 
     def _on_finished(self, outcome: ChecksDone) -> None:
-        self._set_running(False)
-        self.progress.setRange(0, 1)
-        self.progress.setValue(1)
-        self.stage.setText(f"Done: {len(outcome.run_ids)} document(s) checked.")
         self.job = None
-        for error in outcome.errors:
-            show_error(self, "A document could not be read", error)
+        verdicts = {
+            o.checked.run_id: verdict_word(o.checked.report.get("verdict"))
+            for o in outcome.outcomes
+            if o.checked
+        }
+        self.document_list.show_outcomes(outcome.outcomes, verdicts)
+        text = f"Done in {self.run_bar.took()}: {len(outcome.run_ids)} document(s) checked"
+        unread = len(outcome.errors) + len(self.skipped)
+        if unread:
+            text += f", {unread} not checked (their statuses above say why)"
+        self.run_bar.stopped(text + ".", done=True)
         self.finished.emit(outcome)
 
     def _on_failed(self, error: BaseException) -> None:
-        self._set_running(False)
-        self.progress.setRange(0, 1)
-        self.progress.setValue(0)
-        self.stage.setText("Cancelled." if isinstance(error, Cancelled) else "Stopped.")
+        cancelled = isinstance(error, Cancelled)
+        self.run_bar.stopped(
+            "Cancelled. Finished documents are saved: see Checks." if cancelled else "Stopped.",
+            done=False,
+        )
         self.job = None
         show_error(self, "The check stopped", error)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor
+from PySide6.QtGui import QBrush, QColor, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QTextBrowser, QTextEdit, QWidget
 
 from app.core.citations import quote_span
@@ -43,6 +43,20 @@ class DocumentView(QTextBrowser):
             cursor.insertBlock()
         self.moveCursor(QTextCursor.MoveOperation.Start)
 
+    def retint(self, tints: dict[str, str]) -> None:
+        """New tints after a review decision, without rebuilding the text (the scroll position
+        and the highlighted quote stay)."""
+        for passage_id, (start, end) in self.positions.items():
+            cursor = QTextCursor(self.document())
+            cursor.setPosition(start)
+            cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+            text_format = QTextCharFormat()
+            if passage_id in tints:
+                text_format.setBackground(severity_colour(tints[passage_id]))
+            else:
+                text_format.setBackground(QBrush())  # a merge keeps what is not set: unset it
+            cursor.mergeCharFormat(text_format)
+
     def highlight(self, passage_id: str, quote: str, verified: bool) -> tuple[int, int]:
         """Select the quote inside its passage (the whole passage when the quote could not be
         verified) and scroll to it. Returns the highlighted range."""
@@ -60,8 +74,14 @@ class DocumentView(QTextBrowser):
         selection.format.setBackground(QUOTE_COLOUR)
         selection.format.setFontUnderline(True)
         self.setExtraSelections([selection])
-        scroll = QTextCursor(document)
-        scroll.setPosition(start)
-        self.setTextCursor(scroll)
-        self.ensureCursorVisible()
+        self.scroll_to(start)
         return start, end
+
+    def scroll_to(self, position: int) -> None:
+        """Bring ``position`` to the top third of the view (not the bottom edge, where
+        ``ensureCursorVisible`` leaves it): the passage and what follows it are in sight."""
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(position)
+        top = self.verticalScrollBar().value() + self.cursorRect(cursor).top()
+        bar = self.verticalScrollBar()
+        bar.setValue(max(bar.minimum(), min(bar.maximum(), top - self.viewport().height() // 3)))

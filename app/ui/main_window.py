@@ -1,5 +1,6 @@
-"""The main window: welcome (first run), new check, result. Menus reach the policy library,
-settings, models, the log and the auditor tab."""
+"""The main window: welcome (first run), Checks (every earlier check: the start page once
+anything was checked), new check, result. Menus reach the policy library, settings, models,
+the log and the auditor tab."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from PySide6.QtWidgets import QMainWindow, QMessageBox, QStackedWidget, QWidget
 from app.runtime.paths import logs_dir
 from app.services.checking import ChecksDone
 from app.ui.check_page import CheckPage
+from app.ui.checks_page import ChecksPage
 from app.ui.errors import show_error
 from app.ui.result_page import ResultPage
 from app.ui.session import Session
@@ -33,14 +35,22 @@ class MainWindow(QMainWindow):
         self.welcome = WelcomePage()
         self.check_page = CheckPage(session)
         self.result_page = ResultPage(session)
-        for page in (self.welcome, self.check_page, self.result_page):
+        self.checks_page = ChecksPage(session)
+        for page in (self.welcome, self.checks_page, self.check_page, self.result_page):
             self.stack.addWidget(page)
         self.welcome.model_ready.connect(self.show_check)
         self.welcome.demo_chosen.connect(self.open_demo)
         self.check_page.finished.connect(self._on_check_finished)
-        self.result_page.new_check.connect(self.show_check)
+        self.check_page.show_checks.connect(self.show_checks)
+        self.result_page.new_check.connect(self.new_check)
+        self.result_page.show_checks.connect(self.show_checks)
+        self.result_page.recheck_encoding.connect(self.recheck_encoding)
+        self.checks_page.open_run.connect(self.open_run)
+        self.checks_page.new_check.connect(self.new_check)
         self._build_menus()
-        if session.has_model():
+        if session.store.history():  # anything checked before: the list of checks first
+            self.show_checks()
+        elif session.has_model():
             self.show_check()
         else:
             self.stack.setCurrentWidget(self.welcome)
@@ -52,7 +62,7 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
         new = QAction("&New check", self, shortcut=QKeySequence(QKeySequence.StandardKey.New))
-        new.triggered.connect(self.show_check)
+        new.triggered.connect(self.new_check)
         add = QAction("&Add documents…", self, shortcut=QKeySequence(QKeySequence.StandardKey.Open))
         add.triggered.connect(self._add_documents)
         quit_action = QAction("&Quit", self, shortcut=QKeySequence(QKeySequence.StandardKey.Quit))
@@ -62,6 +72,9 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(quit_action)
         view = self.menuBar().addMenu("&View")
+        checks = QAction("&Checks (every check)", self, shortcut=QKeySequence("Ctrl+Shift+H"))
+        checks.triggered.connect(self.show_checks)
+        view.addAction(checks)
         self.auditor_action = QAction("&Auditor tab (model reasoning)", self, checkable=True)
         self.auditor_action.toggled.connect(self.result_page.show_auditor_tab)
         view.addAction(self.auditor_action)
@@ -83,7 +96,29 @@ class MainWindow(QMainWindow):
 
     def show_check(self) -> None:
         self.check_page.refresh_policies()
+        self.check_page.refresh_cases()
         self.stack.setCurrentWidget(self.check_page)
+
+    def new_check(self) -> None:
+        """A clean check page: no document list, progress or reasoning of the last check (a
+        running check is kept). Finished checks stay reachable from Checks."""
+        self.check_page.clear()
+        self.show_check()
+
+    def show_checks(self) -> None:
+        self.checks_page.refresh()
+        self.stack.setCurrentWidget(self.checks_page)
+
+    def recheck_encoding(self, run_id: int) -> None:
+        """A text file whose encoding was guessed: a new check of it, the encoding chosen."""
+        run = self.session.store.run(run_id)
+        self.new_check()
+        self.check_page.set_policies([policy["id"] for policy in run.policies])
+        self.check_page.add_documents([run.document_path], choose_encoding=True)
+
+    def open_run(self, run_id: int) -> None:
+        self.result_page.show_runs([run_id])
+        self.stack.setCurrentWidget(self.result_page)
 
     def open_demo(self) -> None:
         from app.services.demo import DEMO_POLICIES, demo_document
@@ -103,7 +138,11 @@ class MainWindow(QMainWindow):
 
     def _on_check_finished(self, outcome: ChecksDone) -> None:
         if outcome.run_ids:
-            self.result_page.show_runs(outcome.run_ids)
+            not_checked = [
+                f"{error.path.name if error.path else ''}: {error.detail}"
+                for error in outcome.errors
+            ]
+            self.result_page.show_runs(outcome.run_ids, not_checked)
             self.stack.setCurrentWidget(self.result_page)
 
     def open_policy_library(self) -> None:

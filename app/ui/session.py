@@ -13,14 +13,16 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
-from app.core.engine import Engine
+from app.core.engine import Engine, TokenCallback
+from app.core.progress import CancelToken, Progress, ProgressEvent
 from app.core.settings import Settings
 from app.models.catalogue import SMOKE_MODEL, ModelRef
 from app.models.installed import list_installed
 from app.runtime.settings import load_settings, save_settings
+from app.services.checking import CheckRequest, ChecksDone, run_checks
 from app.services.engines import EngineConfig, ModelChoice, choose_model, load_engine
 from app.services.policies import library
-from app.services.stores import open_store
+from app.services.stores import open_store, reviewer_name
 from app.store.repository import Store
 
 EngineFactory = Callable[[ModelRef, EngineConfig], Engine]
@@ -46,7 +48,7 @@ class Session:
 
     def open_store(self) -> Store:
         """A connection of its own for a worker thread (SQLite connections belong to one)."""
-        return open_store(self.store.path)
+        return open_store(self.store.path, self.store.actor)
 
     # models ---------------------------------------------------------------------------------
     def has_model(self) -> bool:
@@ -85,6 +87,29 @@ class Session:
                 self._engine = (key, self.engine_factory(model, self.engine_config()))
             return self._engine[1]
 
+    def check_work(
+        self, paths: list[Path], request: CheckRequest, model_name: str
+    ) -> Callable[[Progress, CancelToken, TokenCallback], ChecksDone]:
+        """A check of ``paths`` as the worker runs it: on its own store connection, the engine
+        loaded when the first readable file needs it."""
+
+        def work(progress: Progress, cancel: CancelToken, on_text: TokenCallback) -> ChecksDone:
+            store = self.open_store()  # this thread's own connection
+
+            def engine_for_check() -> Engine:
+                progress(ProgressEvent("loading model", 0, 0, model_name))
+                return self.engine()
+
+            try:
+                return run_checks(
+                    paths, request, store, engine_for_check,
+                    progress=progress, cancel=cancel, on_text=on_text,
+                )  # fmt: skip
+            finally:
+                store.close()
+
+        return work
+
     def update_settings(self, settings: Settings) -> None:
         save_settings(settings)
         changed_model = (
@@ -99,6 +124,7 @@ class Session:
             self.settings.threads,
         )
         self.settings = settings
+        self.store.actor = reviewer_name(settings.reviewer)  # decisions from now on
         if changed_model:
             with self._lock:
                 if self._engine is not None:

@@ -1,5 +1,6 @@
-"""Settings: model, GPU layers, context length, threads, default effort, reading limits. One
-typed schema (``app.core.settings``) with a version; saved as JSON in the data folder."""
+"""Settings: model, GPU layers, context length, threads, default effort, reading limits (OCR
+of scanned pages included), the reviewer's name. One typed schema (``app.core.settings``) with
+a version; saved as JSON in the data folder."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import logging
 from dataclasses import replace
 
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -17,11 +19,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.limits import ExtractionLimits
 from app.core.types import EFFORTS
 from app.models.catalogue import catalogue
 from app.models.installed import list_installed
-from app.runtime.secrets import SERVER_KEY, get_secret, set_secret
+from app.runtime.secrets import SERVER_KEY, get_secret, set_secret, user_name
 from app.ui.errors import show_error
 from app.ui.session import Session
 
@@ -58,6 +59,21 @@ class SettingsDialog(QDialog):
         self.timeout.setRange(1, 36_000)
         self.timeout.setValue(limits.timeout_s)
         self.timeout.setSuffix(" s")
+        self.ocr = QCheckBox("Read pages without a text layer (scans) by OCR")
+        self.ocr.setObjectName("ocrSetting")
+        self.ocr.setChecked(limits.ocr)
+        self.ocr.setToolTip(
+            "Off: such pages are listed as not read, and the verdict is at best needs review"
+        )
+        self.max_ocr_pages = _spin(1, 100_000, limits.max_ocr_pages, "")
+        self.max_ocr_pages.setToolTip("A few seconds a page; pages past it are listed as unread")
+        self.ocr.toggled.connect(self.max_ocr_pages.setEnabled)
+        self.max_ocr_pages.setEnabled(limits.ocr)
+        self.reviewer = QLineEdit(settings.reviewer)
+        self.reviewer.setObjectName("reviewerSetting")
+        self.reviewer.setMaxLength(100)
+        self.reviewer.setPlaceholderText(f"{user_name()} (the computer's user name)")
+        self.reviewer.setToolTip("Recorded with every decision and sign-off, and in the audit log")
         self.server_url = QLineEdit(settings.server_url)
         self.server_url.setPlaceholderText("empty: the local model; or http://gpu-server:8000")
         self.server_model = QLineEdit(settings.server_model)
@@ -75,6 +91,9 @@ class SettingsDialog(QDialog):
         form.addRow("Largest file to read (MB)", self.max_mb)
         form.addRow("Most PDF pages", self.max_pages)
         form.addRow("Reading time limit per file", self.timeout)
+        form.addRow("OCR", self.ocr)
+        form.addRow("Most pages to OCR per file", self.max_ocr_pages)
+        form.addRow("Reviewer name", self.reviewer)
         form.addRow("On-prem server (OpenAI-compatible)", self.server_url)
         form.addRow("Model on the server", self.server_model)
         form.addRow("Server API key", self.server_key)
@@ -96,13 +115,15 @@ class SettingsDialog(QDialog):
             default_effort=self.effort.currentText(),
             server_url=self.server_url.text().strip(),
             server_model=self.server_model.text().strip(),
-            limits=ExtractionLimits(
+            limits=replace(
+                current.limits,  # what the dialog does not show is kept
                 max_file_mb=self.max_mb.value(),
                 max_pages=self.max_pages.value(),
-                max_chars=current.limits.max_chars,
                 timeout_s=self.timeout.value(),
-                max_memory_mb=current.limits.max_memory_mb,
+                ocr=self.ocr.isChecked(),
+                max_ocr_pages=self.max_ocr_pages.value(),
             ),
+            reviewer=self.reviewer.text().strip(),
         )
         try:
             self.session.update_settings(updated)

@@ -20,12 +20,21 @@ SEVERITY_COLOURS = {
     "medium": "#fbe29a",
     "low": "#cfe3f7",
 }
-VERDICT_COLOURS = {"violation": "#b3261e", "needs_review": "#8a5a00", "compliant": "#1b6e3a"}
-VERDICT_WORDS = {
+# Badge colours behind white text (each at least 4.5:1). ``not_assessed`` is grey: nothing was
+# judged, so it must never look like the green of ``compliant``.
+VERDICT_COLOURS: dict[str, str] = {
+    "violation": "#b3261e",
+    "needs_review": "#8a5a00",
+    "not_assessed": "#5f6b7a",
+    "compliant": "#1b6e3a",
+}
+VERDICT_WORDS: dict[str, str] = {
     "violation": "Violation",
     "needs_review": "Needs review",
+    "not_assessed": "Not assessed",
     "compliant": "Compliant",
 }
+PENDING_COLOUR = "#5f6b7a"  # a run that never completed has no verdict
 STYLE = """
 QWidget#welcomePage QFrame#card { background: #f6f8fb; border: 1px solid #d5dbe4;
     border-radius: 8px; }
@@ -34,6 +43,12 @@ QLabel#warningText { color: #8a5a00; font-weight: 600; }
 QLabel#smokeBanner { background: #fff3cd; color: #5c4400; padding: 6px 10px;
     border: 1px solid #e0c36a; border-radius: 4px; font-weight: 600; }
 QLabel#hint { color: #5f6b7a; }
+QLabel#coverageBanner { background: #fdecea; color: #6b1a14; padding: 6px 10px;
+    border: 1px solid #e6a39c; border-radius: 4px; }
+QLabel#signoffLine { color: #1f2933; font-weight: 600; }
+QLabel#verdictCaption { color: #5f6b7a; }
+QLabel#verdictReason { color: #3e4852; }
+QTreeWidget#findingList::item:selected { color: white; background: #2f6fb0; }
 """
 
 
@@ -43,6 +58,19 @@ def verdict_style(colour: str) -> str:
         f"QLabel {{ background: {colour}; color: white; padding: 4px 14px; border-radius: 6px;"
         " font-size: 15px; font-weight: 700; }"
     )
+
+
+def verdict_word(verdict: str | None) -> str:
+    """A verdict for people ("—" for a run that has none)."""
+    if verdict is None:
+        return "—"
+    return VERDICT_WORDS.get(verdict, verdict)
+
+
+def verdict_colour(verdict: str | None) -> str:
+    if verdict is None:
+        return PENDING_COLOUR
+    return VERDICT_COLOURS.get(verdict, PENDING_COLOUR)
 
 
 def severity_colour(severity: str) -> QColor:

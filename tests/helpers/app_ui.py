@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from app.inference.scripted import Recording, ScriptedEngine
 from tests.helpers.paths import ROOT
@@ -61,7 +62,42 @@ def scripted_engine() -> ScriptedEngine:
 
 def screenshot(widget: object, name: str) -> Path:
     """Save what the user sees; the README shows these."""
+    from PySide6.QtWidgets import QApplication
+
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
+    QApplication.processEvents()  # pending layout requests first (a label's new text)
     assert widget.grab().save(str(path))  # type: ignore[attr-defined]
     return path
+
+
+def stored_runs(
+    store: Any,
+    documents: list[tuple[Path, str]],
+    policy: str = "fin-promo",
+    triage_only: bool = False,
+) -> list[int]:
+    """Checks made the way the app makes them (``run_checks``, the scripted engine), one per
+    (document, case): the history the Checks page lists. Each is judged afresh (no re-check).
+    ``policy``: an id or a policy file's path."""
+    from app.services.checking import CheckOptions, CheckRequest, run_checks
+    from app.services.policies import library
+
+    resolved = library().resolve(policy)
+    run_ids = []
+    for path, case in documents:
+        request = CheckRequest(
+            policies=(resolved,), model_name="scripted", case=case,
+            options=CheckOptions(recheck=False, triage_only=triage_only),
+        )  # fmt: skip
+        done = run_checks([path], request, store, scripted_engine)
+        assert not done.errors, done.errors
+        run_ids += done.run_ids
+    return run_ids
+
+
+def copy_demo(folder: Path, name: str) -> Path:
+    """The demo flyer under another name (the scripted answer cites its passages)."""
+    target = folder / name
+    target.write_bytes(DEMO.read_bytes())
+    return target

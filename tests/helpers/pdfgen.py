@@ -48,3 +48,18 @@ def write_pdf(path: Path, pages: list[list[str]]) -> Path:
     ).encode()
     path.write_bytes(bytes(out))
     return path
+
+
+def encrypted_pdf(path: Path, pages: list[list[str]], password: str, owner: str = "owner") -> Path:
+    """A text PDF (as ``write_pdf``) that opens only with ``password`` (AES-256)."""
+    import io
+
+    from pypdf import PdfReader, PdfWriter
+
+    plain = io.BytesIO()
+    write_pdf(path, pages)
+    writer = PdfWriter(clone_from=PdfReader(path))
+    writer.encrypt(user_password=password, owner_password=owner, algorithm="AES-256")
+    writer.write(plain)
+    path.write_bytes(plain.getvalue())
+    return path

@@ -47,7 +47,6 @@ def test_check_select_highlight_review_export(qtbot: Any, session: Any, tmp_path
     assert window.stack.currentWidget() is window.check_page
     window.check_page.add_documents([DEMO])
     window.check_page.set_policies(["fin-promo"])
-    screenshot(window, "02-new-check")
     with qtbot.waitSignal(window.check_page.finished, timeout=60_000):
         window.check_page.start_button.click()
     result = window.result_page
@@ -88,7 +87,9 @@ def test_check_select_highlight_review_export(qtbot: Any, session: Any, tmp_path
     # export: the PDF embeds the reviewed report; the JSON carries the decisions
     pdf, report = tmp_path / "out.pdf", tmp_path / "out.json"
     for target in (pdf, report):  # on the worker: the GUI stays responsive
-        with qtbot.waitSignal(result.export(target).finished, timeout=60_000) as exported:
+        job = result.export(target)
+        assert job is not None
+        with qtbot.waitSignal(job.finished, timeout=60_000) as exported:
             pass
         assert exported.args and len(exported.args[0]) == 64  # the export's sha256
     assert pdf.read_bytes().startswith(b"%PDF")
@@ -154,30 +155,15 @@ def test_cancel_stops_the_check_and_marks_the_run(qtbot: Any, session: Any) -> N
     page.add_documents([DEMO])
     page.set_policies(["fin-promo"])
     page.start_button.click()
-    qtbot.waitUntil(lambda: page.stage.text().startswith("Reasoning"), timeout=30_000)
+    qtbot.waitUntil(lambda: "Reasoning: policy fin-promo" in page.stage.text(), timeout=30_000)
     screenshot(window, "06-checking")
     with qtbot.waitSignal(page.job.failed, timeout=10_000) as failed:
         page.cancel_button.click()
     assert isinstance(failed.args[0], Cancelled)
-    assert page.stage.text() == "Cancelled."
+    assert page.stage.text().startswith("Cancelled.")
     assert page.start_button.isEnabled()
     statuses = [row.status for row in session.store.runs()]
     assert statuses == ["failed"]
-    _close_dialogs()
-
-
-def test_a_bad_document_is_a_dialog_and_the_others_are_checked(
-    qtbot: Any, session: Any, tmp_path: Path
-) -> None:
-    broken = tmp_path / "broken.pdf"
-    broken.write_bytes(b"%PDF-1.4\n%%EOF\n")
-    window = MainWindow(session)
-    qtbot.addWidget(window)
-    run_check(qtbot, window, [broken, DEMO], ["fin-promo"])
-    dialogs = [w for w in window.findChildren(QMessageBox) if w.objectName() == "errorDialog"]
-    assert dialogs and "broken.pdf: damaged or invalid PDF" in dialogs[0].text()
-    assert "Traceback" not in dialogs[0].text() + dialogs[0].informativeText()
-    assert window.stack.currentWidget() is window.result_page  # the good one was checked
     _close_dialogs()
 
 
