@@ -6,15 +6,18 @@ import argparse
 import json
 from pathlib import Path
 
-from app.cli import options, output
+from app.cli import options, output, policy_files
 from app.cli.output import ProgressPrinter
 from app.core.errors import UsageError
 from app.core.lint import lint_text, load_cases
+from app.core.policy import read_policy_text
 from app.core.policy_tests import LABELS, Report, Scores
 
 
 def add_parsers(commands: options.SubParsers) -> None:
-    policy = commands.add_parser("policy", help="list, show, lint and test policies")
+    policy = commands.add_parser(
+        "policy", help="list, show, lint, test, add, remove and draft policies"
+    )
     actions = policy.add_subparsers(dest="policy_command", metavar="ACTION")
     actions.add_parser("list", help="list bundled and user policies").set_defaults(handler=run_list)
     show = actions.add_parser("show", help="print a policy")
@@ -41,6 +44,7 @@ def add_parsers(commands: options.SubParsers) -> None:
     test_parser.add_argument("--quiet", action="store_true")
     options.add_model_options(test_parser)
     test_parser.set_defaults(handler=run_test)
+    policy_files.add_actions(actions)
 
     evaluate = commands.add_parser("eval", help="score the model on a public benchmark")
     evaluate.add_argument("benchmark", choices=("moderation", "toxicchat", "contractnli"))
@@ -64,12 +68,16 @@ def add_parsers(commands: options.SubParsers) -> None:
 def run_list(args: argparse.Namespace) -> int:
     from app.services.policies import is_user_policy, library
 
-    for item in library().all():
+    scan = library().scan()
+    for item in scan.policies:
         origin = "  (user)" if is_user_policy(item) else ""
+        flags = "  [template]" if item.template else "  [draft]" if item.draft else ""
         print(
             f"{item.id:<18} {item.version:<8} {len(item.sections):>2} sections  "
-            f"{item.title}{origin}"
+            f"{item.title}{origin}{flags}"
         )
+    for problem in scan.problems:  # listed, never fatal: the rest of the library works
+        print(f"⚠ {problem.path}: {problem.problem}")
     return 0
 
 
@@ -102,7 +110,7 @@ def lint(policy_path: Path) -> int:
     cases_file = policy_path.parent / "cases.jsonl"
     cases = load_cases(cases_file) if cases_file.exists() else []
     _, issues = lint_text(
-        policy_path.read_text(encoding="utf-8"), count_tokens, path=policy_path, cases=cases
+        read_policy_text(policy_path), count_tokens, path=policy_path, cases=cases
     )
     for issue in issues:
         print(f"{policy_path}: {issue}")
