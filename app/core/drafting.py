@@ -98,16 +98,16 @@ def draft_policies(
     for number, provision in enumerate(chosen, start=1):
         container, parent = _place(regulation, provision)
         lead_in = parent.text if parent is not None and parent is not container else ""
-        items.append(_Item(f"{prefix}-{number}", provision, container, lead_in))
-    renderer = _Renderer(regulation, spec, count_tokens)
+        items.append(_Item(number, provision, container, lead_in))
+    renderer = _Renderer(regulation, spec, count_tokens, prefix)
     parts = _merge_small(_pack(items, renderer), renderer)
     drafts = []
     for number, part in enumerate(parts, start=1):
         policy_id = spec.policy_id if len(parts) == 1 else f"{spec.policy_id}-{number}"
         title, text = renderer.render(part, policy_id)
         criteria = tuple(
-            DraftCriterion(i.section_id, i.provision.ref, tuple(i.provision.all_passages))
-            for i in part
+            DraftCriterion(f"{prefix}-{n}", i.provision.ref, tuple(i.provision.all_passages))
+            for n, i in enumerate(part, start=1)
         )
         drafts.append(PolicyDraft(policy_id, title, text, criteria, count_tokens(text)))
     return drafts
@@ -115,7 +115,7 @@ def draft_policies(
 
 @dataclass(frozen=True)
 class _Item:
-    section_id: str
+    index: int  # its place in the choice (sections are numbered per policy when rendered)
     provision: Provision
     container: Provision  # the article, section or rule it belongs to
     lead_in: str = ""  # for a list point chosen on its own: the words that introduce the list
@@ -193,15 +193,18 @@ def _runs(items: list[_Item], key: Callable[[_Item], str]) -> list[list[_Item]]:
 
 
 class _Renderer:
-    def __init__(self, regulation: Regulation, spec: DraftSpec, count: CountTokens) -> None:
+    def __init__(
+        self, regulation: Regulation, spec: DraftSpec, count: CountTokens, prefix: str
+    ) -> None:
         self.regulation = regulation
+        self.prefix = prefix
         self.spec = spec
         self.count = count
         self.definitions = regulation.definitions()
-        self._cache: dict[tuple[str, ...], int] = {}
+        self._cache: dict[tuple[int, ...], int] = {}
 
     def tokens(self, part: list[_Item]) -> int:
-        key = tuple(i.section_id for i in part)
+        key = tuple(i.index for i in part)
         if key not in self._cache:
             self._cache[key] = self.count(self.render(part, self.spec.policy_id)[1])
         return self._cache[key]
@@ -210,10 +213,7 @@ class _Renderer:
         noun, what = KINDS[self.spec.kind]
         name = self.spec.name or short_name(self.regulation.title)
         title = _one_line(f"{name} — {_topic(part)}", 160)
-        note = (
-            "drafted by Safeguard Desk from the regulation's text; check each criterion "
-            "against its Source, fill the gaps, then save it clean"
-        )
+        note = "drafted from the regulation's text: check each criterion against its Source"
         front = [
             "---",
             f"id: {policy_id}",
@@ -234,17 +234,18 @@ class _Renderer:
             "",
             "# Criteria",
         ]
-        for item in part:
+        ids = [f"{self.prefix}-{n}" for n in range(1, len(part) + 1)]
+        for section_id, item in zip(ids, part, strict=True):
             body += [
-                f"## {item.section_id} {_criterion_title(item)}",
+                f"## {section_id} {_criterion_title(item)}",
                 *_rule_lines(item),
                 f"Source: {item.provision.ref}",
             ]
         body += ["", "# Examples"]
-        for item in part:
+        for section_id in ids:
             body += [
-                f"## {item.section_id} violation",
-                "> " + gap_marker(f"a short passage of {noun} that breaks {item.section_id}"),
+                f"## {section_id} violation",
+                "> " + gap_marker(f"{noun} breaking {section_id}"),
             ]
         for _ in range(max(1, 4 - len(part))):
             body += ["## Compliant", "> " + gap_marker("a compliant passage")]
@@ -255,7 +256,7 @@ class _Renderer:
         text = " ".join(f"{i.lead_in} {i.provision.full_text()}" for i in part).lower()
         used = []
         for term, meaning in self.definitions:
-            hits = len(re.findall(rf"(?<!\w){re.escape(term.lower())}(?!\w)", text))
+            hits = len(re.findall(rf"(?<!\w){re.escape(term.lower())}s?(?!\w)", text))
             if hits:
                 used.append((hits, term, meaning))
         used.sort(key=lambda entry: -entry[0])

@@ -38,7 +38,7 @@ _ROMAN = re.compile(r"^(?=[ivx]+$)x{0,3}(?:ix|iv|v?i{0,3})$", re.IGNORECASE)
 _DEFINITIONS = re.compile(r"\bdefinitions?\b|\bmeaning of terms\b|\binterpretation\b", re.I)
 _BINDING = re.compile(
     r"\b(?:shall|must|may not|is prohibited|are prohibited|prohibited from|is required to|"
-    r"are required to|is not permitted|are not permitted)\b",
+    r"are required to|is not permitted|are not permitted)\b|\bno\s+(?:\w+\s+){1,3}(?:may|shall)\b",
     re.IGNORECASE,
 )
 # Obligations addressed to states and authorities bind no document a firm writes.
