@@ -68,7 +68,7 @@ Rule 2210. Communications with the Public
 (d) Content Standards
 (1) General Standards
 (A) All member communications must be fair and balanced.
-(B) No member may make any false, exaggerated, unwarranted, promissory or misleading statement or claim in any communication."""
+(B) No member may make any false, exaggerated or misleading claim in a communication."""
 
 
 def long_regulation(chapters: int = 3, articles: int = 6, paragraphs: int = 2) -> str:
