@@ -13,14 +13,19 @@ from app.core.draft_examples import examples_request, fill_gaps, parse_examples
 from app.core.drafting import DraftSpec, PolicyDraft, draft_policies
 from app.core.engine import Engine
 from app.core.errors import EngineError, InputError, ModelUnavailable, UsageError
+from app.core.front_matter import set_front_matter
+from app.core.library import POLICY_FILE, PolicyLibrary
 from app.core.limits import DEFAULT_LIMITS, ExtractionLimits
 from app.core.lint import LintIssue, lint_text
+from app.core.policy import parse_policy
 from app.core.progress import CancelToken, Progress, ProgressEvent, no_progress
 from app.core.regulation import Provision, Regulation, parse_regulation, select_numbers
 from app.core.settings import Settings
 from app.inference.harmony import count_text_tokens
 from app.runtime.files import atomic_write
+from app.runtime.paths import user_policies_dir
 from app.services.engines import EngineConfig, ModelChoice, choose_model, load_engine
+from app.services.policies import id_in_use
 
 
 @dataclass(frozen=True)
@@ -160,3 +165,23 @@ def write_drafts(drafts: Sequence[PolicyDraft], out_dir: Path) -> list[Path]:
     for item, target in zip(drafts, targets, strict=True):
         atomic_write(target, item.text)
     return targets
+
+
+def save_drafts(lib: PolicyLibrary, texts: Sequence[str]) -> list[Path]:
+    """Drafts (as the user edited them) into the user's library: each must parse and have an
+    id not in use; one with lint errors keeps ``draft: true``, a clean one is saved without
+    it. Nothing is written unless every one passes."""
+    policies = [parse_policy(text) for text in texts]
+    ids = [p.id for p in policies]
+    for policy in policies:
+        used = id_in_use(lib, policy.id)
+        if used or ids.count(policy.id) > 1:
+            where = f" ({used})" if used else " (twice in these drafts)"
+            raise UsageError(f"a policy with id '{policy.id}' is already in the library{where}")
+    paths = []
+    for policy, text in zip(policies, texts, strict=True):
+        errors = [i for i in lint_text(text, count_text_tokens)[1] if i.level == "error"]
+        path = user_policies_dir() / policy.id / POLICY_FILE
+        atomic_write(path, set_front_matter(text, "draft", "true" if errors else None))
+        paths.append(path)
+    return paths
