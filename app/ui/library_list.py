@@ -75,8 +75,9 @@ class LibraryList(QListWidget):
             first = first or item
             chosen = item if select is not None and policy.path == select else chosen
         self.blockSignals(False)
-        if chosen or first:
-            self.setCurrentItem(chosen or first)
+        target = chosen or first
+        if target is not None:
+            self.setCurrentItem(target)
         elif self.count():
             self.setCurrentRow(0)
 
