@@ -19,6 +19,8 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QSplitter,
+    QTreeWidget,
+    QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -49,9 +51,15 @@ class CaseEditor(QWidget):
         )
         layout.addWidget(self.read_only_hint)
         splitter = QSplitter(Qt.Orientation.Vertical)
-        self.case_list = QListWidget()
+        self.case_list = QTreeWidget()
         self.case_list.setObjectName("caseList")
-        self.case_list.currentRowChanged.connect(self._show_case)
+        self.case_list.setRootIsDecorated(False)
+        self.case_list.setHeaderLabels(["Expected", "Sections", "Text"])
+        self.case_list.setColumnWidth(0, 110)
+        self.case_list.setColumnWidth(1, 90)
+        self.case_list.currentItemChanged.connect(
+            lambda item, _old: self._show_case(self.case_list.indexOfTopLevelItem(item))
+        )
         splitter.addWidget(self.case_list)
         form_box = QWidget()
         form = QFormLayout(form_box)
@@ -64,7 +72,7 @@ class CaseEditor(QWidget):
         self.expected.currentTextChanged.connect(self._edited)
         self.sections = QListWidget()
         self.sections.setObjectName("caseSections")
-        self.sections.setMaximumHeight(90)
+        self.sections.setMaximumHeight(60)
         self.sections.setFlow(QListWidget.Flow.LeftToRight)
         self.sections.setWrapping(True)
         self.sections.itemChanged.connect(self._edited)
@@ -117,12 +125,21 @@ class CaseEditor(QWidget):
         self._loading = True
         self.case_list.clear()
         for case in self.cases:
-            self.case_list.addItem(QListWidgetItem(_summary(case)))
+            self.case_list.addTopLevelItem(QTreeWidgetItem(_summary(case)))
         self._loading = False
         if self.cases:
-            self.case_list.setCurrentRow(min(select, len(self.cases) - 1))
+            self.select_row(min(select, len(self.cases) - 1))
         else:
             self._show_case(-1)
+
+    def select_row(self, row: int) -> None:
+        item = self.case_list.topLevelItem(row)
+        if item is not None:
+            self.case_list.setCurrentItem(item)
+
+    def current_row(self) -> int:
+        item = self.case_list.currentItem()
+        return self.case_list.indexOfTopLevelItem(item) if item is not None else -1
 
     def _show_case(self, row: int) -> None:
         case = self.cases[row] if 0 <= row < len(self.cases) else None
@@ -141,7 +158,7 @@ class CaseEditor(QWidget):
 
     # editing ----------------------------------------------------------------------------------
     def _edited(self, *_args: object) -> None:
-        row = self.case_list.currentRow()
+        row = self.current_row()
         if self._loading or not 0 <= row < len(self.cases):
             return
         sections = [
@@ -155,7 +172,10 @@ class CaseEditor(QWidget):
             "sections": sections,
         }
         self.cases[row] = case
-        self.case_list.item(row).setText(_summary(case))
+        item = self.case_list.topLevelItem(row)
+        if item is not None:
+            for column, text in enumerate(_summary(case)):
+                item.setText(column, text)
         self.dirty = True
 
     def add_case(self) -> None:
@@ -165,7 +185,7 @@ class CaseEditor(QWidget):
         self.text.setFocus()
 
     def delete_case(self) -> None:
-        row = self.case_list.currentRow()
+        row = self.current_row()
         if 0 <= row < len(self.cases):
             del self.cases[row]
             self.dirty = True
@@ -208,7 +228,7 @@ class CaseEditor(QWidget):
         self.saved.emit(len(self.cases))
 
 
-def _summary(case: dict[str, Any]) -> str:
+def _summary(case: dict[str, Any]) -> list[str]:
     sections = ", ".join(case.get("sections") or []) or "—"
     text = " ".join(str(case.get("text", "")).split()) or "(no text yet)"
-    return f"{case.get('expected', '?'):<12} {sections:<10} {text[:90]}"
+    return [str(case.get("expected", "?")), sections, text[:200]]

@@ -62,6 +62,7 @@ class DraftReview(QWidget):
         self.lint_issues = QListWidget()
         self.lint_issues.setObjectName("draftIssues")
         self.lint_issues.setToolTip("Click an issue to go to its line")
+        self.lint_issues.setWordWrap(True)
         self.lint_issues.itemClicked.connect(self._go_to_issue)
         lists.addWidget(self.criteria, 1)
         lists.addWidget(self.lint_issues, 2)
@@ -86,7 +87,7 @@ class DraftReview(QWidget):
             editor.textChanged.connect(self._fill_side_lists)
             self.drafts.addTab(editor, f"{item.policy_id} ({item.tokens} tokens)")
         gaps = "Examples marked [[GAP: …]] are yours to write; lint names each one."
-        self.notes.setText(" ".join([*drafted.notes, gaps]))
+        self.notes.setText(" ".join([*(f"{note}." for note in drafted.notes), gaps]))
         self._fill_side_lists()
 
     def texts(self) -> list[str]:

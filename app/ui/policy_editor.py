@@ -93,12 +93,13 @@ class PolicyLibraryDialog(LibraryActions, QDialog):
         self.issues = QListWidget()
         self.issues.setObjectName("lintIssues")
         self.issues.setToolTip("Click an issue to go to its line")
+        self.issues.setWordWrap(True)
         self.issues.itemClicked.connect(self._go_to_issue)
         self.issues.itemActivated.connect(self._go_to_issue)
         editor_layout.addWidget(self.issues, 1)
         self.tabs.addTab(editor_page, "Policy")
         self.cases = CaseEditor(session.library)
-        self.cases.saved.connect(lambda _count: self.lint())  # cases count as coverage
+        self.cases.saved.connect(self._cases_saved)
         self.tabs.addTab(self.cases, "Test cases")
         right_layout.addWidget(self.tabs, 1)
         buttons = QHBoxLayout()
@@ -201,6 +202,10 @@ class PolicyLibraryDialog(LibraryActions, QDialog):
             self.issues.addItem(item)
         if not issues:
             self.issues.addItem("No lint warnings.")
+
+    def _cases_saved(self, count: int) -> None:
+        self.tabs.setTabText(1, f"Test cases ({count})")
+        self.lint()  # cases count as coverage
 
     def _go_to_issue(self, item: QListWidgetItem) -> None:
         line = item.data(_LINE)
