@@ -16,14 +16,16 @@ from app.core.drafting import KINDS, DocumentKind, PolicyDraft
 from app.core.engine import JudgeRequest
 from app.core.types import Effort
 
-MAX_EXAMPLE_CHARS = 400
+# Short examples keep the whole answer inside the engine's answer budget (1,024 tokens).
+MAX_EXAMPLE_CHARS = 240
 DRAFTING_PROMPT = """You write test examples for a compliance policy.
 
 The user message is a policy: its criteria restate a regulation, each under a heading such as
-"## ID-1 Title". For every criterion, write one short passage (one to three sentences) of {what}
-that clearly breaks that criterion and no other. Then write {compliant} short passage(s) of the
-same kind of document that break none of the criteria. Write them as the organisation would
-publish them, with realistic names and figures; never quote the criteria.
+"## ID-1 Title". For every criterion, write one short passage (one or two sentences, at most
+240 characters) of {what} that clearly breaks that criterion and no other. Then write
+{compliant} short passage(s) of the same kind of document that break none of the criteria.
+Write them as the organisation would publish them, with realistic names and figures; never
+quote the criteria.
 
 Answer with a JSON object only: {{"examples": [{{"section": "ID-1", "text": "..."}}, ...]}}, with
 "section" the criterion's id for a violation, or "compliant"."""
@@ -78,7 +80,9 @@ def parse_examples(final: str, draft: PolicyDraft) -> list[tuple[str, str]]:
     not an example of this draft is dropped. Raises ValueError when it is not the JSON asked
     for."""
     try:
-        data = json.loads(final)
+        # strict=False: a raw tab or line break inside a text is the model's formatting, not
+        # a broken answer (the grammar lets them through; the text is flattened below anyway)
+        data = json.loads(final, strict=False)
     except json.JSONDecodeError as error:
         raise ValueError(f"the model's answer is not JSON ({error.msg})") from None
     items = data.get("examples") if isinstance(data, dict) else None

@@ -19,7 +19,8 @@ from app.core.limits import DEFAULT_LIMITS, ExtractionLimits
 from app.core.lint import LintIssue, lint_text
 from app.core.policy import parse_policy
 from app.core.progress import CancelToken, Progress, ProgressEvent, no_progress
-from app.core.regulation import Provision, Regulation, parse_regulation, select_numbers
+from app.core.regulation import Provision, Regulation, select_numbers
+from app.core.regulation_parser import parse_regulation
 from app.core.settings import Settings
 from app.inference.harmony import count_text_tokens
 from app.runtime.files import atomic_write

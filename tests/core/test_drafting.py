@@ -20,7 +20,8 @@ from app.core.drafting import (
 )
 from app.core.lint import TOKENS_HIGH, TOKENS_LOW, lint_text
 from app.core.policy import parse_policy
-from app.core.regulation import Regulation, parse_regulation
+from app.core.regulation import Regulation
+from app.core.regulation_parser import parse_regulation
 from app.inference.harmony import count_text_tokens
 from tests.helpers.regulations import EU, long_regulation, passages
 
@@ -181,3 +182,9 @@ def _chapter(regulation: Regulation, ref: str) -> str:
     provision = regulation.find(ref)
     assert provision is not None
     return provision.chapter
+
+
+def test_raw_line_breaks_inside_a_drafted_text_are_accepted_and_flattened() -> None:
+    _regulation, (draft,) = eu_draft()
+    final = '{"examples": [{"section": "MRFM-1", "text": "Line one\n\tline two"}]}'
+    assert parse_examples(final, draft) == [("MRFM-1", "Line one line two")]

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from app.core.regulation import parse_regulation, select_numbers
+from app.core.regulation import select_numbers
+from app.core.regulation_parser import parse_regulation
 from tests.helpers.regulations import EU, FINRA, US, passages
 
 

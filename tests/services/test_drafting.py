@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -169,3 +170,16 @@ def test_hipaa_sections_from_the_shared_corpus() -> None:
     assert "Source: § 164.404(a)" in texts and "Source: § 164.404(c)" in texts
     assert "- Breach: the acquisition, access, use, or disclosure" in texts
     assert all(d.tokens <= TOKENS_HIGH or len(d.criteria) == 1 for d in drafted.drafts)
+
+
+@pytest.mark.llama
+def test_the_drafting_request_runs_on_the_real_engine(tmp_path: Path, smoke_engine: Any) -> None:
+    """The path to llama.cpp: the drafting prompt, its JSON-schema grammar, the answer parsed
+    (the smoke model's examples are meaningless; the service never asks it for real drafts)."""
+    source = read_regulation(write_text(tmp_path / "mrfm.txt", EU))
+    chosen = choose_provisions(source.regulation, None, ["Article 3(1)", "Article 5"])
+    drafted = draft(source, chosen, DraftSpec("mrfm", kind="marketing"), smoke_engine)
+    assert drafted.notes[0].endswith("drafted by smoke-gemma3-270m: edit them")
+    assert not [note for note in drafted.notes if "no examples drafted" in note]
+    (item,) = drafted.drafts
+    assert parse_policy(item.text).section_ids == ("MRFM-1", "MRFM-2")
