@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from app.cli import options, output
+from app.cli import options, output, policy_files
 from app.cli.output import ProgressPrinter
 from app.core.errors import UsageError
 
@@ -16,7 +16,9 @@ if TYPE_CHECKING:  # policies, screens and the pipeline load when a policy comma
 
 
 def add_parsers(commands: options.SubParsers) -> None:
-    policy = commands.add_parser("policy", help="list, show, lint and test policies")
+    policy = commands.add_parser(
+        "policy", help="list, show, lint, test, add, remove and draft policies"
+    )
     actions = policy.add_subparsers(dest="policy_command", metavar="ACTION")
     actions.add_parser("list", help="list bundled and user policies").set_defaults(handler=run_list)
     show = actions.add_parser("show", help="print a policy")
@@ -45,6 +47,7 @@ def add_parsers(commands: options.SubParsers) -> None:
     test_parser.add_argument("--quiet", action="store_true")
     options.add_model_options(test_parser)
     test_parser.set_defaults(handler=run_test)
+    policy_files.add_actions(actions)
 
     evaluate = commands.add_parser("eval", help="score the model on a public benchmark")
     evaluate.add_argument("benchmark", choices=("moderation", "toxicchat", "contractnli"))
@@ -68,12 +71,16 @@ def add_parsers(commands: options.SubParsers) -> None:
 def run_list(args: argparse.Namespace) -> int:
     from app.services.policies import is_user_policy, library
 
-    for item in library().all():
+    scan = library().scan()
+    for item in scan.policies:
         origin = "  (user)" if is_user_policy(item) else ""
+        flags = "  [template]" if item.template else "  [draft]" if item.draft else ""
         print(
             f"{item.id:<18} {item.version:<8} {len(item.sections):>2} sections  "
-            f"{item.title}{origin}"
+            f"{item.title}{origin}{flags}"
         )
+    for problem in scan.problems:  # listed, never fatal: the rest of the library works
+        print(f"⚠ {problem.path}: {problem.problem}")
     return 0
 
 

@@ -70,6 +70,14 @@ _VAGUE_ORDER = sorted(VAGUE, key=len, reverse=True)
 TOKENS_LOW, TOKENS_HIGH, TOKENS_MAX = 400, 600, 10_000
 MIN_EXAMPLES = 4
 MAX_CASES_BYTES = 16 * 1024 * 1024  # an exported data set of reviewed findings stays well under
+# A marked gap: text a person (or the model, as a draft) still has to write. Drafts made from a
+# regulation leave their examples as gaps rather than invent them; lint names each one.
+_GAP = re.compile(r"\[\[GAP:\s*(.*?)\s*\]\]")
+
+
+def gap_marker(what: str) -> str:
+    """The marker lint reports as an unfilled gap: ``[[GAP: what to write]]``."""
+    return f"[[GAP: {what}]]"
 
 
 @dataclass(frozen=True)
@@ -117,6 +125,7 @@ def lint_text(
             )
         )
     issues += _vague_words(text)
+    issues += _gaps(text)
     examples, examples_line = _example_headings(text)
     if len(examples) < MIN_EXAMPLES:
         issues.append(
@@ -197,6 +206,14 @@ def _vague_words(text: str) -> list[LintIssue]:
             word = match.group(0).lower()
             issues.append(LintIssue("warning", f"vague wording '{word}': {VAGUE[word]}", number))
     return issues
+
+
+def _gaps(text: str) -> list[LintIssue]:
+    return [
+        LintIssue("error", f"unfilled gap: {match.group(1)} (a policy with gaps stays a draft)", n)
+        for n, line in enumerate(text.splitlines(), start=1)
+        for match in _GAP.finditer(line)
+    ]
 
 
 def _example_headings(text: str) -> tuple[list[str], int]:

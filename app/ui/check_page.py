@@ -88,6 +88,9 @@ class CheckPage(QWidget):
         self.policy_list.setWordWrap(True)
         self.policy_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         policies_layout.addWidget(self.policy_list)
+        self.policy_problems = hint("")  # library entries that do not load (never fatal)
+        self.policy_problems.setObjectName("policyProblems")
+        policies_layout.addWidget(self.policy_problems)
         effort_row = QHBoxLayout()
         effort_row.addWidget(QLabel("Reasoning effort:"))
         self.effort = QComboBox()
@@ -132,7 +135,13 @@ class CheckPage(QWidget):
     def refresh_policies(self) -> None:
         chosen = set(self.chosen_policy_ids()) or set(self.session.settings.default_policies)
         self.policy_list.clear()
-        for policy in self.session.library.all():
+        scan = self.session.library.scan()
+        problems = [f"⚠ {p.path.parent.name}: {p.problem}" for p in scan.problems]
+        self.policy_problems.setText(
+            "\n".join([*problems[:3], "Fix them in Tools ▸ Policy library."]) if problems else ""
+        )
+        self.policy_problems.setVisible(bool(problems))
+        for policy in (p for p in scan.policies if p.checkable):  # no templates, no drafts
             item = QListWidgetItem(f"{policy.id} {policy.version} — {policy.title}")
             item.setToolTip(policy.title)
             item.setData(Qt.ItemDataRole.UserRole, policy.id)

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from app.core.errors import PolicyError
-from app.core.lint import VAGUE, lint_text, load_cases
+from app.core.lint import VAGUE, gap_marker, lint_text, load_cases
 from tests.helpers.policies import GOOD, policy_text
 
 
@@ -135,3 +135,16 @@ def test_cases_files_are_read_bounded(tmp_path: Path) -> None:
     big.write_bytes(b" " * (16 * 1024 * 1024 + 1))
     with pytest.raises(PolicyError, match="over the 16.0 MB limit"):
         load_cases(big)
+
+
+def test_marked_gaps_are_errors_on_their_line() -> None:
+    text = policy_text().replace("> two", "> " + gap_marker("a passage breaking HR-2"))
+    _, issues = lint_text(text, lambda t: 500)
+    (gap,) = [i for i in issues if "gap" in i.message]
+    assert gap.level == "error"
+    assert text.split("\n")[gap.line - 1] == "> [[GAP: a passage breaking HR-2]]"
+    assert str(gap).endswith(
+        "unfilled gap: a passage breaking HR-2 (a policy with gaps stays a draft)"
+    )
+    _, clean = lint_text(policy_text(), lambda t: 500)
+    assert not [i for i in clean if "gap" in i.message]
