@@ -11,7 +11,7 @@ import pytest
 from app import cli
 from app.core.errors import InputError
 from app.runtime.settings import load_settings
-from tests.helpers.gguf import small_gguf
+from tests.helpers.gguf_files import small_gguf
 
 
 @pytest.fixture
