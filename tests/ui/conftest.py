@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,10 +16,20 @@ from tests.helpers.app_ui import scripted_engine
 
 
 @pytest.fixture
-def fake_model(tmp_path: Path) -> Path:
-    """A file that passes as a GGUF for model selection; the scripted engine never reads it."""
+def fake_model(scripted_gguf: Path, tmp_path: Path) -> Path:
+    """A file that passes as gpt-oss-safeguard for model selection (its header is read and
+    identified); the scripted engine never loads it."""
     path = tmp_path / "scripted.gguf"
-    path.write_bytes(b"GGUF" + b"\0" * 60)
+    shutil.copyfile(scripted_gguf, path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def scripted_gguf(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from tests.helpers.gguf_files import model_gguf
+
+    path = tmp_path_factory.mktemp("scripted-model") / "scripted.gguf"
+    model_gguf(path, name="gpt-oss-safeguard-20b", basename="gpt-oss-safeguard", tensor_kb=4)
     return path
 
 
