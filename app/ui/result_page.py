@@ -33,6 +33,7 @@ from app.ui.export_flow import ExportFlow
 from app.ui.find_bar import FindBar
 from app.ui.finding_html import standing_tints
 from app.ui.findings_panel import FindingsPanel
+from app.ui.original_actions import OriginalActions
 from app.ui.result_banner import coverage_lines, notice_lines, reasoning_text
 from app.ui.review_header import ReviewHeader
 from app.ui.session import Session
@@ -81,9 +82,11 @@ class ResultPage(QWidget):
         self.exports.running.connect(lambda busy: self.export_button.setEnabled(not busy))
         back = QPushButton("New check")
         back.clicked.connect(self.new_check)
+        self.original = OriginalActions(session)
         for widget in (checks, self.title, self.runs):
             top.addWidget(widget)
         top.addStretch()
+        top.addWidget(self.original)
         top.addWidget(self.export_button)
         top.addWidget(back)
         layout.addLayout(top)
@@ -122,6 +125,7 @@ class ResultPage(QWidget):
         review.addWidget(left)
         self.panel = FindingsPanel()
         self.panel.selected.connect(self.highlight_quote)
+        self.panel.selected.connect(self.original.show_finding)
         self.panel.decision_made.connect(self.decide)
         self.panel.note_entered.connect(self.save_note)
         self.panel.install_shortcuts(self)
@@ -166,6 +170,7 @@ class ResultPage(QWidget):
         self.find_bar.close_bar()
         self.title.setText(run.document_path.name)
         self.export_button.setEnabled(run.status == "complete")
+        self.original.show_run(run_id, self.report, run.status == "complete")
         self.title.setToolTip(f"{run.document_path} — run {run_id}, case {run.case}")
         lines = notice_lines(self.report, self.not_checked)
         self.banner.setText("\n".join(lines))
