@@ -273,6 +273,9 @@ def _file_done(
         export_pdf(store, checked.run_id, pdf, outputs.reasoning)
     printer.done()
     output.print_result(checked.result, sys.stdout, notice)
+    model = checked.report.get("model", {})
+    if model.get("note"):  # a base gpt-oss, or a file that can only run smoke checks
+        print(f"  model: {model['name']}: {model['note']}")
     for warning in document.warnings:
         print(f"  warning: {warning}")
     print(f"  run: {checked.run_id} (review with 'safeguard-desk review list {checked.run_id}')")
@@ -295,6 +298,7 @@ def _report_path(out: Path | None, path: Path, outcome: FileOutcome, suffix: str
 
 def _replay(args: argparse.Namespace) -> int:
     """Re-run a recorded check; refuse with the reason when any input is not what was recorded."""
+    from app.core.engine import CHAT_SAMPLING
     from app.ingest.isolated import read_isolated
     from app.models.catalogue import resolve_model
     from app.models.installed import file_sha256
@@ -333,6 +337,7 @@ def _replay(args: argparse.Namespace) -> int:
             path=model.path,
         )
     # A replay repeats the whole check with the recorded settings: nothing carried over.
+    llama = recorded_model.get("engine") == "llama.cpp"
     recorded = argparse.Namespace(
         **vars(args)
         | {
@@ -342,6 +347,10 @@ def _replay(args: argparse.Namespace) -> int:
             "n_ctx": settings["n_ctx"],
             "seed": settings["seed"],
             "temperature": settings["temperature"],
+            # a report from before these were recorded ran llama.cpp with CHAT_SAMPLING's cuts
+            "top_p": settings.get("top_p", CHAT_SAMPLING.top_p if llama else None),
+            "top_k": settings.get("top_k", CHAT_SAMPLING.top_k if llama else None),
+            "min_p": settings.get("min_p", CHAT_SAMPLING.min_p if llama else None),
         }
     )
     return _check(recorded, [path], policies)

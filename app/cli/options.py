@@ -55,8 +55,16 @@ def add_model_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--server-model", metavar="NAME", help="the model name on that server (with --server)"
     )
-    parser.add_argument("--seed", type=int)
-    parser.add_argument("--temperature", type=float)
+    parser.add_argument("--seed", type=int, help="sampling seed (default 42: checks replay)")
+    parser.add_argument(
+        "--temperature",
+        type=float,
+        help="sampling temperature (default: the model's own; gpt-oss 1.0, as its publishers "
+        "advise)",
+    )
+    parser.add_argument("--top-p", type=float, help="nucleus sampling (gpt-oss default 1.0: off)")
+    parser.add_argument("--top-k", type=int, help="top-k sampling (gpt-oss default 0: off)")
+    parser.add_argument("--min-p", type=float, help="min-p sampling (gpt-oss default 0.0: off)")
 
 
 def engine_config(args: argparse.Namespace, settings: Settings) -> EngineConfig:
@@ -72,6 +80,9 @@ def engine_config(args: argparse.Namespace, settings: Settings) -> EngineConfig:
         "threads": args.threads,
         "seed": args.seed,
         "temperature": args.temperature,
+        "top_p": args.top_p,
+        "top_k": args.top_k,
+        "min_p": args.min_p,
         "server_url": args.server,
     }
     return replace(config, **{k: v for k, v in flags.items() if v is not None})
