@@ -31,8 +31,8 @@ from app.models.catalogue import (
     remote_model,
     resolve_model,
 )
-from app.models.fit import ModelShape, detect_gpu, estimate
-from app.models.gguf_header import read_header
+from app.models.fit import FitEstimate, Gpu, ModelShape, detect_gpu, estimate
+from app.models.gguf_header import GgufInfo, read_header
 from app.models.identify import Identity, identify
 from app.models.installed import file_sha256, list_installed
 
@@ -179,14 +179,7 @@ def llama_settings(
     note = model_note(model, identity)
     if note:
         report(f"{model.name}: {note}")
-    shape = ModelShape.from_gguf(info)
-    fit = estimate(
-        shape,
-        n_ctx=config.n_ctx,
-        default_ctx=model.n_ctx or None,
-        gpu=detect_gpu(),
-        n_gpu_layers=config.gpu_layers,
-    )
+    fit = fit_for(model, config, detect_gpu(), info)
     report(f"{model.name}: {fit.summary()}")
     sampling = config.sampling(identity.real)
     return LlamaSettings(
@@ -204,6 +197,21 @@ def llama_settings(
         chat_format=model.chat_format,
         flash_attn=fit.flash_attn,
         note=note,
+    )
+
+
+def fit_for(
+    model: ModelRef, config: EngineConfig, gpu: Gpu | None, info: GgufInfo | None = None
+) -> FitEstimate:
+    """The context length and GPU layers a load of ``model`` will use on this machine: the
+    user's choices kept, the rest as large as fits (the context from the model's trained
+    length). ``model list`` and the model manager show the same figure."""
+    return estimate(
+        ModelShape.from_gguf(info or read_header(model.path)),
+        n_ctx=config.n_ctx,
+        default_ctx=model.n_ctx or None,
+        gpu=gpu,
+        n_gpu_layers=config.gpu_layers,
     )
 
 
