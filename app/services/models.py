@@ -6,7 +6,7 @@ of model), so the list shows the figures a check will use."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
@@ -21,6 +21,7 @@ from app.models.identify import identify
 from app.models.scan import Found, ScanResult, scan
 from app.services.engines import EngineConfig, ModelChoice, choose_model, fit_for
 
+SMOKE_NOTE = "the smoke-test model: its verdicts are meaningless (it proves the pipeline runs)"
 State = Literal["installed", "linked", "package", "not installed", "unusable"]
 
 
@@ -82,12 +83,17 @@ def model_rows(settings: Settings, gpu: Gpu | None = None, *, fit: bool = True) 
 
 
 def found_models(
-    settings: Settings, extra: Sequence[Path] = ()
+    settings: Settings,
+    extra: Sequence[Path] = (),
+    *,
+    home: Path | None = None,
+    environ: Mapping[str, str] | None = None,
 ) -> tuple[list[FoundModel], ScanResult]:
     """Models on this computer (LM Studio, Ollama, the Hugging Face cache, Settings' folders
-    and ``extra``), each with the installed model it already is."""
+    and ``extra``), each with the installed model it already is. ``home``/``environ``: the
+    user's (tests give their own, see ``scan``)."""
     folders = [Path(f).expanduser() for f in settings.model_folders] + list(extra)
-    result = scan(list(dict.fromkeys(folders)))
+    result = scan(list(dict.fromkeys(folders)), home=home, environ=environ)
     by_path: dict[Path, str] = {}
     by_sha: dict[str, str] = {}
     for item, _ in store.list_all():
@@ -123,19 +129,27 @@ def _catalogue_row(
     if recorded is not None:
         row = _installed_row(*recorded, name, config, gpu, fit, active)
         return replace(row, title=title, downloadable=downloadable)
+    if entry.get("python_package"):
+        # Described from the catalogue: resolving it would assemble its file (250 MB) first.
+        estimate = estimate_for_entry(entry, gpu) if fit and "shape" in entry else None
+        return ModelRow(
+            name, title, "package", "other", "gemma3 (smoke tests only)", SMOKE_NOTE, "",
+            int(entry.get("approx_bytes", 0)), "", "", None, False, estimate, name == active,
+            False, False,
+        )  # fmt: skip
     try:
         ref = resolve_model(name)
     except ModelUnavailable:
         estimate = estimate_for_entry(entry, gpu) if fit and "shape" in entry else None
+        label = "gpt-oss-safeguard" if entry.get("architecture") == "gpt-oss" else ""
         return ModelRow(
-            name, title, "not installed", "", "", "", "", int(entry.get("approx_bytes", 0)),
+            name, title, "not installed", "", label, "", "", int(entry.get("approx_bytes", 0)),
             "", "", None, False, estimate, False, False, downloadable,
         )  # fmt: skip
-    # the smoke model's Python package, or a file put into the model's folder by hand
-    package = bool(entry.get("python_package"))
+    # a file put into the model's folder by hand (no manifest)
     return _file_row(
-        ref, title, "package" if package else "installed", config, gpu, fit, active,
-        removable=not package, downloadable=downloadable,
+        ref, title, "installed", config, gpu, fit, active,
+        removable=True, downloadable=downloadable,
     )  # fmt: skip
 
 
@@ -199,7 +213,7 @@ def _file_row(
 
 def _file_note(ref: ModelRef) -> str:
     if ref.smoke:
-        return "the smoke-test model: its verdicts are meaningless"
+        return SMOKE_NOTE
     return identify(read_header(ref.path), ref.name).note
 
 

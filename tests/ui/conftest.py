@@ -16,9 +16,12 @@ from tests.helpers.app_ui import scripted_engine
 
 @pytest.fixture
 def fake_model(tmp_path: Path) -> Path:
-    """A file that passes as a GGUF for model selection; the scripted engine never reads it."""
+    """A small GGUF that reads as gpt-oss-safeguard (model selection reads its header); the
+    scripted engine never loads it."""
+    from tests.helpers.gguf_files import model_gguf
+
     path = tmp_path / "scripted.gguf"
-    path.write_bytes(b"GGUF" + b"\0" * 60)
+    model_gguf(path, name="gpt-oss-safeguard-20b (scripted test file)", tensor_kb=4)
     return path
 
 
@@ -28,6 +31,8 @@ def session(fake_model: Path) -> Iterator[object]:
 
     made = Session()
     made.session_model = str(fake_model)
+    made.scan_home = fake_model.parent / "empty-home"  # "Found on this computer": nothing
+    made.scan_environ = {}
     made.engine_factory = lambda model, config: scripted_engine()
     yield made
     made.close()
