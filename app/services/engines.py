@@ -4,6 +4,7 @@ what the user left on auto. llama.cpp itself is imported only when an engine is 
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -37,6 +38,12 @@ from app.models.identify import Identity, identify
 from app.models.installed import file_sha256, list_installed
 
 Report = Callable[[str], None]
+log = logging.getLogger(__name__)
+
+
+def _to_log(line: str) -> None:
+    """Where a load's report goes when no one prints it (the app): its log file."""
+    log.info("%s", line)
 
 
 @dataclass(frozen=True)
@@ -153,7 +160,7 @@ def choose_model(choice: ModelChoice, settings: Settings, config: EngineConfig) 
 
 
 def load_engine(
-    model: ModelRef, config: EngineConfig, report: Report = lambda line: None
+    model: ModelRef, config: EngineConfig, report: Report = _to_log
 ) -> Engine:
     """The engine for ``model``: the on-prem server's when the config names one, else llama.cpp
     with the fit estimate's settings."""
@@ -165,7 +172,7 @@ def load_engine(
 
 
 def llama_settings(
-    model: ModelRef, config: EngineConfig, report: Report = lambda line: None
+    model: ModelRef, config: EngineConfig, report: Report = _to_log
 ) -> Any:
     """The llama.cpp settings for this model on this machine (``LlamaSettings``). The file's
     header says what it is: a file that is not gpt-oss is named as such (it can only run smoke

@@ -74,7 +74,9 @@ class CheckPage(QWidget):
         documents_layout = QVBoxLayout(documents)
         self.document_list = QListWidget()
         self.document_list.setObjectName("documentList")
-        self.document_hint = hint(f"Drop documents here ({FORMAT_NAMES}), or press Add documents.")
+        self.document_hint = hint(
+            f"Drop documents here ({FORMAT_NAMES}), or press Add documents."
+        )
         add = QPushButton("Add documents…")
         add.clicked.connect(self.choose_documents)
         remove = QPushButton("Remove")
