@@ -114,10 +114,14 @@ class FoundModels(QWidget):
             if scanned.skipped
             else ""
         )
-        self._busy(
-            False,
-            f"{len(self.found)} model file(s) found in {folders} folder(s) searched{skipped}.",
-        )
+        if not folders:
+            said = "No LM Studio, Ollama or Hugging Face cache folder on this computer; Add a "
+            said += "folder… to search another"
+        elif not self.found:
+            said = f"No model file found in the {folders} folder(s) searched"
+        else:
+            said = f"{len(self.found)} model file(s) found in {folders} folder(s) searched"
+        self._busy(False, f"{said}{skipped}.")
         self.status.setToolTip(
             "\n".join(
                 ["Searched:", *(str(p) for p in scanned.searched)]
