@@ -306,6 +306,9 @@ def _file_done(
         export_pdf(store, checked.run_id, paths.pdf, outputs.reasoning, private=outputs.private)
     printer.done()
     output.print_result(checked.result, sys.stdout, notice)
+    model = checked.report.get("model", {})
+    if model.get("note"):  # a base gpt-oss, or a file that can only run smoke checks
+        print(f"  model: {model['name']}: {model['note']}")
     for warning in document.warnings:
         print(f"  warning: {warning}")
     print(f"  run: {checked.run_id} (review with 'safeguard-desk review list {checked.run_id}')")
@@ -330,6 +333,9 @@ def _replay(args: argparse.Namespace) -> int:
             "n_ctx": settings["n_ctx"],
             "seed": settings["seed"],
             "temperature": settings["temperature"],
+            "top_p": settings["top_p"],
+            "top_k": settings["top_k"],
+            "min_p": settings["min_p"],
         }
     )
     return _check(recorded, [replay.document], replay.policies)

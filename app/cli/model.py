@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import sys
+from typing import Any
 
 from app.cli import options, output
 from app.cli.options import SubParsers
@@ -17,8 +18,16 @@ def add_parsers(commands: SubParsers) -> None:
     model = commands.add_parser("model", help="download, import, verify and remove models")
     actions = model.add_subparsers(dest="model_command", metavar="ACTION")
     actions.add_parser(
-        "list", help="catalogue and installed models, with a fit estimate"
+        "list", help="catalogue and installed models: the active one, what each is, its fit"
     ).set_defaults(handler=lambda args: _list())
+    scan = actions.add_parser(
+        "scan", help="find GGUF models already on this computer (LM Studio, Ollama, HF cache)"
+    )
+    scan.add_argument(
+        "--folder", action="append", default=[], metavar="DIR", help="also search DIR (repeatable)"
+    )
+    scan.add_argument("--json", action="store_true", help="print JSON")
+    scan.set_defaults(handler=_scan)
     download = actions.add_parser("download", help="download a catalogue model once")
     download.add_argument("name", nargs="?", default=DEFAULT_MODEL)
     download.add_argument("--endpoint", help="hub or mirror URL (default: $HF_ENDPOINT or the hub)")
@@ -31,6 +40,12 @@ def add_parsers(commands: SubParsers) -> None:
     imported.add_argument("file")
     imported.add_argument(
         "--name", help="name to install it under (default: catalogue match or the file name)"
+    )
+    imported.add_argument(
+        "--link",
+        action="store_true",
+        help="register the file where it is (hashed once, never copied; LM Studio's or "
+        "Ollama's copy, a share) instead of copying it into the data folder",
     )
     imported.add_argument("--quiet", action="store_true")
     imported.set_defaults(handler=_import)
@@ -69,46 +84,92 @@ def _remove(args: argparse.Namespace) -> int:
 
 
 def _list() -> int:
-    from app.models import installed
-    from app.models.catalogue import catalogue
-    from app.models.fit import detect_gpu, estimate_for_entry
+    from app.runtime.settings import load_settings
+    from app.services.models import model_rows
 
-    gpu = detect_gpu()
-    entries = catalogue()
-    present = {item.name: item for item in installed.list_installed()}
-    for name, entry in entries.items():
-        if entry.get("python_package"):
-            state = "from Python package " + str(entry["python_package"])
-        elif name in present:
-            state = f"installed ({present[name].size / 2**30:.2f} GiB)"
-        else:
-            state = f"not installed (about {entry['approx_bytes'] / 2**30:.1f} GiB to download)"
-        print(f"{name:<24} {state}")
-        if "shape" in entry:
-            print(f"{'':<24} {estimate_for_entry(entry, gpu).summary()}")
-    for name, item in present.items():
-        if name not in entries:
-            print(
-                f"{name:<24} imported: {item.architecture}, {item.parameters / 1e9:.2f} B "
-                f"parameters, {item.quantization} ({item.size / 2**30:.2f} GiB)"
-            )
+    for row in model_rows(load_settings()):
+        mark = "*" if row.active else " "
+        print(f"{mark} {row.name:<24} {_state(row)}")
+        if row.usable or row.problem:
+            what = ", ".join(x for x in (row.label, row.quantization) if x)
+            print(f"  {'':<24} {what}" + (f"; sha256 {row.sha256}" if row.sha256 else ""))
+        for line in (row.note, row.problem and f"cannot be used: {row.problem}"):
+            if line:
+                print(f"  {'':<24} {line}")
+        if row.fit is not None:
+            print(f"  {'':<24} fit: {row.fit.summary()}")
+    print("(* the active model: what a check uses unless --model says otherwise)")
     return 0
+
+
+def _state(row: Any) -> str:
+    size = f"{row.size / 2**30:.2f} GiB"
+    if row.state == "not installed":
+        return f"not installed (about {row.size / 2**30:.1f} GiB to download)"
+    if row.state == "package":
+        return f"from its Python package ({size})"
+    if row.state == "linked":
+        return f"linked, not copied: {row.path} ({size})"
+    if row.state == "unusable":
+        return f"installed ({size}) but unusable"
+    return f"installed ({size})" + (" (active)" if row.active else "")
+
+
+def _scan(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from app.runtime.settings import load_settings
+    from app.services.models import found_models
+
+    found, result = found_models(load_settings(), [Path(f).expanduser() for f in args.folder])
+    if args.json:
+        data = result.to_dict()
+        for entry, item in zip(data["found"], found, strict=True):  # type: ignore[call-overload]
+            entry["installed_as"] = item.installed_as
+        output.print_json(data)
+        return 0
+    if not found:
+        searched = ", ".join(str(p) for p in result.searched) or "no model folder exists"
+        print(f"no GGUF model found (searched: {searched})")
+    else:
+        print(SCAN_ROW.format("SIZE GiB", "ARCHITECTURE", "QUANT", "CONTEXT", "HARMONY",
+                              "LOOKS LIKE", "PATH"))  # fmt: skip
+    for item in found:
+        f = item.found
+        print(
+            SCAN_ROW.format(
+                f"{f.size / 2**30:.2f}", f.architecture or "?", f.quantization or "?",
+                f.context_length, "yes" if f.identity.harmony else "no", f.identity.looks_like,
+                f.path,
+            )
+        )  # fmt: skip
+        print(f"    found in {f.where}")
+        if f.identity.note:
+            print(f"    {f.identity.note}")
+        if item.installed_as:
+            print(f"    already installed as {item.installed_as}")
+        elif f.identity.real:
+            command = f"safeguard-desk model import '{f.path}' --link --name {f.suggested_name}"
+            print(f"    to use it in place: {command}")
+    for skipped in result.skipped:
+        output.note(f"skipped {skipped.path}: {skipped.reason}")
+    return 0
+
+
+SCAN_ROW = "{:>8}  {:<12}  {:<10}  {:>7}  {:<7}  {:<14}  {}"
 
 
 def _download(args: argparse.Namespace) -> int:
     from app.models.catalogue import catalogue
     from app.models.download import download
-    from app.models.fit import ModelShape, detect_gpu, estimate
+    from app.models.fit import detect_gpu, estimate_for_entry
     from app.runtime.secrets import get_token
 
     entry = catalogue().get(args.name)
     if entry is None or not (entry.get("sources") or entry.get("repo_id")):
         raise ModelUnavailable(f"'{args.name}' is not a downloadable catalogue model")
     if "shape" in entry:
-        fit = estimate(
-            ModelShape.from_catalogue(entry), default_ctx=entry.get("n_ctx", 8192), gpu=detect_gpu()
-        )
-        print(f"{args.name}: {fit.summary()}", file=sys.stderr)
+        print(f"{args.name}: {estimate_for_entry(entry, detect_gpu()).summary()}", file=sys.stderr)
     printer = ProgressPrinter(quiet=args.quiet)
     try:
         item = download(
@@ -121,7 +182,13 @@ def _download(args: argparse.Namespace) -> int:
         )
     finally:
         printer.done()
-    print(f"{item.name}: installed {item.path} ({item.size / 2**30:.2f} GiB, sha256 {item.sha256})")
+    files = ", ".join(p.file.rsplit("/", 1)[-1] for p in item.parts) or item.path.name
+    print(
+        f"{item.name}: installed {item.path} ({item.size / 2**30:.2f} GiB, sha256 {item.sha256})"
+        f"; source {item.repo_id} at revision {item.revision[:12] or 'main'}, file {files}"
+    )
+    if item.note:
+        print(f"{item.name}: {item.note}")
     return 0
 
 
@@ -129,25 +196,26 @@ def _import(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from app.models import installed
-    from app.models.catalogue import catalogue
 
     source = Path(args.file).expanduser()
-    name = args.name
-    expected = None
-    entries = catalogue()
-    for entry_name, entry in entries.items():
-        if entry.get("filename") == source.name and (name in (None, entry_name)):
-            name, expected = entry_name, entry.get("sha256")
     printer = ProgressPrinter(quiet=args.quiet)
     try:
-        item = installed.import_model(source, name, expected_sha256=expected, progress=printer)
+        item = installed.import_model(source, args.name, link=args.link, progress=printer)
     finally:
         printer.done()
+    how = "linked (not copied)" if item.linked else "installed"
     print(
-        f"{item.name}: installed {item.path} — {item.architecture}, "
+        f"{item.name}: {how} {item.path} — {item.architecture}, "
         f"{item.parameters / 1e9:.2f} B parameters, {item.quantization}, context "
         f"{item.context_length}; sha256 {item.sha256}"
     )
+    if item.note:
+        print(f"{item.name}: {item.note}")
+    if item.kind == "other":
+        print(
+            f"{item.name}: not made the default model; it runs only when asked for by name "
+            f"(--model {item.name})"
+        )
     return 0
 
 

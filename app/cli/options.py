@@ -122,8 +122,28 @@ def add_model_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--server-model", metavar="NAME", help="the model name on that server (with --server)"
     )
-    parser.add_argument("--seed", type=whole(0, 2**32 - 1))
-    parser.add_argument("--temperature", type=finite(0.0, 2.0, above=False))
+    parser.add_argument(
+        "--seed", type=whole(0, 2**32 - 1), help="sampling seed (default 42: checks replay)"
+    )
+    parser.add_argument(
+        "--temperature",
+        type=finite(0.0, 2.0, above=False),
+        help="sampling temperature (default: the model's own; gpt-oss 1.0, as its publishers "
+        "advise)",
+    )
+    parser.add_argument(
+        "--top-p",
+        type=finite(0.0, 1.0, above=False),
+        help="nucleus sampling (gpt-oss default 1.0: off)",
+    )
+    parser.add_argument(
+        "--top-k", type=whole(0, 1_000_000), help="top-k sampling (gpt-oss default 0: off)"
+    )
+    parser.add_argument(
+        "--min-p",
+        type=finite(0.0, 1.0, above=False),
+        help="min-p sampling (gpt-oss default 0.0: off)",
+    )
 
 
 def engine_config(args: argparse.Namespace, settings: Settings) -> EngineConfig:
@@ -139,6 +159,9 @@ def engine_config(args: argparse.Namespace, settings: Settings) -> EngineConfig:
         "threads": args.threads,
         "seed": args.seed,
         "temperature": args.temperature,
+        "top_p": args.top_p,
+        "top_k": args.top_k,
+        "min_p": args.min_p,
         "server_url": args.server,
     }
     return replace(config, **{k: v for k, v in flags.items() if v is not None})

@@ -138,6 +138,9 @@ def print_result(result: CheckResult, out: TextIO, notice: str = "") -> None:
                 f"  {policy_result.policy.id}: {verdict_words(policy_result.verdict).lower()}: "
                 f"{policy_result.indeterminate}\n"
             )
+    for policy_result in result.policy_results:  # e.g. reasoning cut at its budget
+        for note in policy_result.notes:
+            out.write(f"  {policy_result.policy.id}: note: {note}\n")
     for unread in result.document.coverage.unread:  # trust rule 2: nothing unread goes unsaid
         out.write(f"  warning: not read: {unread_place(unread.where)} ({unread.why})\n")
     for checked in findings:

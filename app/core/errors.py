@@ -128,7 +128,24 @@ class StoreTampered(AuditError):
 
 
 class ModelUnavailable(SafeguardError):
+    """``cli_step`` / ``app_step``: what to do next, in each front end's own words (a command to
+    run; a menu and a button). ``str()`` is the problem with the command-line step, as the CLI
+    prints it; the app shows ``problem`` with ``app_step`` (never a command to type)."""
+
     exit_code = 3
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        path: Path | str | None = None,
+        cli_step: str = "",
+        app_step: str = "",
+    ) -> None:
+        super().__init__(f"{message}; {cli_step}" if cli_step else message, path=path)
+        self.problem = message
+        self.cli_step = cli_step
+        self.app_step = app_step
 
 
 class DownloadFailed(ModelUnavailable):

@@ -19,25 +19,29 @@ from collections.abc import Callable
 from dataclasses import asdict, replace
 
 from app.core.citations import citation_key
-from app.core.documents import Document, Passage, format_location
+from app.core.documents import Document, Passage
 from app.core.engine import Engine, EngineResult, JudgeRequest, TokenCallback
-from app.core.errors import PromptTooLong, UsageError
+from app.core.errors import UsageError
 from app.core.policy import Policy
 from app.core.progress import CancelToken, Progress, ProgressEvent, no_progress
 from app.core.prompt import build_combined_request, build_request
 from app.core.recheck import PreviousCheck, split
-from app.core.results import CheckedFinding, CheckResult, PolicyResult, worst_verdict
+from app.core.results import (
+    CheckedFinding,
+    CheckResult,
+    PolicyResult,
+    engine_notes,
+    worst_verdict,
+)
 from app.core.screens import ScreenBudget, ScreenHits, screen_hits
 from app.core.triage import triage_hits
 from app.core.triage_results import triage_finding, triage_only_result
 from app.core.types import CHECK_EFFORTS, POLICY_MODES, CheckEffort, Effort, ModelVerdict, Verdict
 from app.core.validation import validate
 from app.core.verdict import VerdictFormatError, parse_verdict
-from app.core.windows import plan_passage_windows
+from app.core.windows import plan_passage_windows, reserved_tokens, too_long
 
 _RequestMaker = Callable[[tuple[Passage, ...], Effort], JudgeRequest]
-# Tokens kept free in the context for the model's reasoning and answer.
-DEFAULT_ANSWER_BUDGET = 2048
 UNSURE = 0.5  # a low-effort finding below this confidence is re-run at high effort
 
 __all__ = ["CheckResult", "CheckedFinding", "PolicyResult", "check_document", "worst_verdict"]
@@ -52,7 +56,7 @@ def check_document(
     progress: Progress = no_progress,
     cancel: CancelToken | None = None,
     on_text: TokenCallback | None = None,
-    answer_budget: int = DEFAULT_ANSWER_BUDGET,
+    answer_budget: int | None = None,  # None: the engine's reserve for the effort
     escalate: bool = True,
     triage_only: bool = False,
     policy_mode: str = "separate",
@@ -106,7 +110,7 @@ class _Run:
         document: Document,
         engine: Engine,
         effort: CheckEffort,
-        answer_budget: int,
+        answer_budget: int | None,
         escalate: bool,
         progress: Progress,
         cancel: CancelToken,
@@ -154,6 +158,7 @@ class _Run:
             engine_results=tuple(every),
             escalations=tuple(escalations),
             passages_judged=len(passages) if previous else -1,
+            notes=engine_notes(every),
         )
 
     def combined(self, policies: list[Policy]) -> list[PolicyResult]:
@@ -181,6 +186,7 @@ class _Run:
                     # the shared requests are counted once, with the first policy
                     engine_results=tuple(every) if number == 0 else (),
                     escalations=tuple(escalations),
+                    notes=engine_notes(every),
                 )
             )
         return results
@@ -192,16 +198,17 @@ class _Run:
         request_for: _RequestMaker,
         label: str,
     ) -> tuple[list[EngineResult], list[EngineResult], list[str]]:
+        # Planned at the effort asked (auto: high, where screened windows go), keeping the
+        # engine's whole reasoning budget for it plus the answer free in the context. A low
+        # answer re-run at high gets the room there is; the engine notes a cut budget.
         planning_effort: Effort = "high" if self.effort == "auto" else self.effort
+        reserve = reserved_tokens(self.engine, planning_effort, self.answer_budget)
         windows = plan_passage_windows(
             passages,
             lambda window: self.engine.count_tokens(request_for(window, planning_effort)),
-            self.engine.info.n_ctx - self.answer_budget,
-            lambda passage: PromptTooLong(
-                f"passage {passage.id} ({format_location(passage.location)}) with policy "
-                f"'{label}' does not fit the model's context of {self.engine.info.n_ctx} "
-                "tokens; use a larger context length or a shorter policy",
-                path=self.document.path,
+            self.engine.info.n_ctx - reserve,
+            lambda passage: too_long(
+                passage, f"policy '{label}'", self.engine, reserve, self.document
             ),
         )
         used: list[EngineResult] = []

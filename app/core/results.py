@@ -58,6 +58,9 @@ class PolicyResult:
     # without findings; not_assessed when any part went unjudged. The defaults claim nothing.
     without_findings: Verdict = "not_assessed"
     judged: bool = False  # a model answered for every passage (in this run or the one carried)
+    # What the engine said about its answers, once each with how often: "reasoning stopped at
+    # the 4096-token budget (2 of 5 requests)", an empty final answer...
+    notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -87,6 +90,19 @@ class CheckResult:
     @property
     def findings(self) -> tuple[CheckedFinding, ...]:
         return self.triage_findings + tuple(f for r in self.policy_results for f in r.findings)
+
+
+def engine_notes(outputs: Iterable[EngineResult]) -> tuple[str, ...]:
+    """The engine's notes over a policy's requests: each once, in order, with how many of the
+    requests it applies to when there were several."""
+    answers = list(outputs)
+    counts: dict[str, int] = {}
+    for output in answers:
+        for note in dict.fromkeys(output.notes):
+            counts[note] = counts.get(note, 0) + 1
+    if len(answers) <= 1:
+        return tuple(counts)
+    return tuple(f"{note} ({count} of {len(answers)} requests)" for note, count in counts.items())
 
 
 # The one order of verdicts, worst first: what a person must do next. A breach to fix; then

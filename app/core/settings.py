@@ -60,6 +60,8 @@ class Settings:
     limits: ExtractionLimits = field(default_factory=ExtractionLimits)
     # The name recorded with every decision and sign-off ("" = the OS user).
     reviewer: str = ""
+    # Folders the model scan searches besides LM Studio's, Ollama's and the Hugging Face cache.
+    model_folders: tuple[str, ...] = ()
 
     def validated(self) -> Settings:
         if self.default_effort not in EFFORTS:
@@ -99,8 +101,9 @@ def settings_from_json(data: object, path: Path) -> Settings:
 def _from_json(data: dict[str, Any], path: Path) -> Settings:
     known = {f.name for f in fields(Settings)}
     values = {k: v for k, v in data.items() if k in known and k != "limits"}
-    if "default_policies" in values:
-        values["default_policies"] = tuple(values["default_policies"])
+    for name in ("default_policies", "model_folders"):
+        if name in values:
+            values[name] = tuple(str(v) for v in values[name])
     limit_names = {f.name for f in fields(ExtractionLimits)}
     limits = {k: v for k, v in dict(data.get("limits") or {}).items() if k in limit_names}
     try:

@@ -15,18 +15,36 @@ WINDOW_OVERLAP = 1  # passages repeated at the start of the next window
 
 
 def plan_windows(
-    document: Document, policy: Policy, engine: Engine, effort: Effort, answer_budget: int
+    document: Document,
+    policy: Policy,
+    engine: Engine,
+    effort: Effort,
+    answer_budget: int | None = None,
 ) -> list[tuple[Passage, ...]]:
+    """``answer_budget``: tokens kept free for what the model writes; None: the engine's own
+    reserve for this effort (its reasoning budget plus the answer)."""
+    reserve = reserved_tokens(engine, effort, answer_budget)
     return plan_passage_windows(
         document.passages,
         lambda window: engine.count_tokens(build_request(policy, window, effort)),
-        engine.info.n_ctx - answer_budget,
-        lambda passage: PromptTooLong(
-            f"passage {passage.id} ({format_location(passage.location)}) with policy "
-            f"'{policy.id}' does not fit the model's context of {engine.info.n_ctx} "
-            "tokens; use a larger context length or a shorter policy",
-            path=document.path,
-        ),
+        engine.info.n_ctx - reserve,
+        lambda passage: too_long(passage, f"policy '{policy.id}'", engine, reserve, document),
+    )
+
+
+def reserved_tokens(engine: Engine, effort: Effort, answer_budget: int | None) -> int:
+    """What window planning keeps free in the context: one number, from the engine."""
+    return engine.info.budget.reserve(effort) if answer_budget is None else answer_budget
+
+
+def too_long(
+    passage: Passage, what: str, engine: Engine, reserve: int, document: Document
+) -> PromptTooLong:
+    return PromptTooLong(
+        f"passage {passage.id} ({format_location(passage.location)}) with {what} does not fit "
+        f"the model's context of {engine.info.n_ctx} tokens with {reserve} kept for its "
+        "reasoning and answer; use a larger context length, a lower effort or a shorter policy",
+        path=document.path,
     )
 
 

@@ -30,10 +30,12 @@ from app.core.engine import (
     EngineInfo,
     EngineResult,
     JudgeRequest,
+    TokenBudget,
     TokenCallback,
 )
 from app.core.errors import ModelUnavailable, PromptTooLong
 from app.core.progress import CancelToken
+from app.core.types import Effort
 from app.inference import harmony, llama_log
 from app.inference.chat_template import ChatTemplate, Message
 
@@ -62,6 +64,11 @@ class LlamaSettings:
     answer_tokens: int = 1024
     chat_format: str | None = None  # for models without a template in the file
     reasoning_tokens: dict[str, int] | None = None  # per effort; None: by model kind
+    # Flash attention: without it llama.cpp reserves n_ctx × n_ubatch × heads × 4 bytes for
+    # attention scores (measured: 1 GiB at 8k for gpt-oss's 64 heads), which caps gpt-oss near
+    # 16k on a 16 GB card. The engine config turns it on when layers run on a GPU.
+    flash_attn: bool = False
+    note: str = ""  # what the user must be told about the model (for reports)
 
 
 @dataclass
@@ -83,6 +90,7 @@ class LlamaCppEngine:
                 n_threads=settings.n_threads,
                 seed=settings.seed,
                 swa_full=True,  # sliding-window layers keep every position: prefix reuse is safe
+                flash_attn=settings.flash_attn,
                 verbose=False,
             )
         except (ValueError, RuntimeError, OSError) as error:
@@ -101,7 +109,19 @@ class LlamaCppEngine:
         s = self.settings
         return EngineInfo(
             s.name, s.file_sha256, "llama.cpp", s.n_ctx, s.seed, s.temperature,
-            top_p=s.top_p, top_k=s.top_k, min_p=s.min_p,
+            top_p=s.top_p, top_k=s.top_k, min_p=s.min_p, budget=self.budget, note=s.note,
+        )  # fmt: skip
+
+    @property
+    def budget(self) -> TokenBudget:
+        """Reasoning per effort (by model kind unless the settings name it), the answer, and
+        the tokens phase 2 adds (harmony's channel header; a chat template's follow-up turn)."""
+        table = self.settings.reasoning_tokens or (
+            HARMONY_REASONING if self.harmony else CHAT_REASONING
+        )
+        return TokenBudget(
+            table["low"], table["medium"], table["high"], self.settings.answer_tokens,
+            16 if self.harmony else 64,
         )  # fmt: skip
 
     def close(self) -> None:
@@ -160,7 +180,7 @@ class LlamaCppEngine:
         self, request: JudgeRequest, cancel: CancelToken, on_text: TokenCallback | None
     ) -> EngineResult:
         prompt = harmony.render_prompt(request)
-        budget = self._reasoning_budget(request.effort, len(prompt), HARMONY_REASONING)
+        budget, wanted = self._reasoning_budget(request.effort, len(prompt))
         tracker = harmony.ChannelTracker()
         analysis_parts: list[str] = []
 
@@ -178,8 +198,15 @@ class LlamaCppEngine:
 
         first = self._generate(prompt, budget, None, cancel, watch)
         notes = []
-        if first.stop is None:
-            notes.append(f"reasoning stopped at the {budget}-token budget")
+        if first.stop is None and budget < wanted:
+            notes.append(
+                f"reasoning stopped at {budget} tokens: the context left room for {budget} of "
+                f"the {wanted} {request.effort} effort allows"
+            )
+        elif first.stop is None:
+            notes.append(
+                f"reasoning stopped at the {budget}-token budget of {request.effort} effort"
+            )
         if analysis_parts:
             kept = _through_analysis(first.tokens)
             second_prompt = (
@@ -203,7 +230,7 @@ class LlamaCppEngine:
     ) -> EngineResult:
         assert self._template is not None
         prompt = self.prompt_ids(request)
-        budget = self._reasoning_budget(request.effort, len(prompt), CHAT_REASONING)
+        budget, _ = self._reasoning_budget(request.effort, len(prompt))
 
         def stream(token: int) -> bool:
             if on_text:
@@ -250,15 +277,17 @@ class LlamaCppEngine:
             prompt, min(self.settings.answer_tokens, room), grammar, cancel, stream
         )
 
-    def _reasoning_budget(self, effort: str, prompt_len: int, table: dict[str, int]) -> int:
-        wanted = (self.settings.reasoning_tokens or table)[effort]
-        room = self.settings.n_ctx - prompt_len - self.settings.answer_tokens - 16
+    def _reasoning_budget(self, effort: Effort, prompt_len: int) -> tuple[int, int]:
+        """(the reasoning tokens this request gets, those its effort allows)."""
+        budget = self.budget
+        wanted = budget.reasoning(effort)
+        room = self.settings.n_ctx - prompt_len - budget.answer - budget.overhead
         if room <= 0:
             raise PromptTooLong(
                 f"the prompt takes {prompt_len} tokens; with {self.settings.answer_tokens} for "
                 f"the answer it does not fit the {self.settings.n_ctx}-token context"
             )
-        return max(0, min(wanted, room))
+        return max(0, min(wanted, room)), wanted
 
     # -- the token loop ------------------------------------------------------------------------
     def _generate(

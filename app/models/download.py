@@ -35,6 +35,8 @@ from app.models.files import check_disk, hash_file, transfer_event
 from app.models.gguf_header import read_header
 from app.models.hub_files import (
     STATUS_ERRORS,
+    TOKEN_APP,
+    TOKEN_CLI,
     TRANSPORT_ERRORS,
     Plan,
     RemoteFile,
@@ -87,13 +89,11 @@ def download(
             )
         )  # fmt: skip
         return _download_plan(name, plan, endpoint, token, timeout, progress, cancel)
-    token_hint = (
-        "; store an access token with 'safeguard-desk model token'"
-        if any("access denied" in r for r in refused)
-        else ""
-    )
+    denied = any("access denied" in r for r in refused)
     raise DownloadFailed(
-        f"no source of '{name}' could be used on {endpoint}: {'; '.join(refused)}{token_hint}"
+        f"no source of '{name}' could be used on {endpoint}: {'; '.join(refused)}",
+        cli_step=TOKEN_CLI if denied else "",
+        app_step=TOKEN_APP if denied else "",
     )
 
 

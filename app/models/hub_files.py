@@ -53,6 +53,9 @@ from app.models.catalogue import Source  # noqa: E402
 STATUS_ERRORS = (HfHubHTTPError, httpx2.HTTPStatusError)  # an answer that is an error
 TRANSPORT_ERRORS = (httpx2.HTTPError, OSError)  # no answer (OSError: offline mode, sockets)
 
+# What to do when the hub refuses access, in each front end's words (ModelUnavailable's steps).
+TOKEN_CLI = "store an access token with 'safeguard-desk model token'"
+TOKEN_APP = "enter an access token under Download in Tools ▸ Models and press Download again"
 _SPLIT = re.compile(r"^(?P<stem>.+)-(?P<no>\d{5})-of-(?P<count>\d{5})\.gguf$", re.IGNORECASE)
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 
@@ -212,8 +215,9 @@ def http_failure(
     keep = f"; the partial download ({kept / 2**20:.0f} MB) is kept" if kept else ""
     if status in (401, 403):
         return DownloadFailed(
-            f"access denied by {endpoint} (HTTP {status}) for {what}: store an "
-            f"access token with 'safeguard-desk model token'{keep}"
+            f"access denied by {endpoint} (HTTP {status}) for {what}{keep}",
+            cli_step=TOKEN_CLI,
+            app_step=TOKEN_APP,
         )
     if status == 404:
         return DownloadFailed(
@@ -224,15 +228,13 @@ def http_failure(
 
 
 def unreachable(error: Exception, endpoint: str, kept: int = 0) -> DownloadFailed:
-    keep = (
-        f"; the partial download ({kept / 2**20:.0f} MB) is kept, run the same command to resume"
-        if kept
-        else ""
-    )
+    keep = f"; the partial download ({kept / 2**20:.0f} MB) is kept for a resume" if kept else ""
     timed_out = isinstance(error, (httpx2.TimeoutException, TimeoutError))
     reason = "timed out" if timed_out else "connection failed"
     return DownloadFailed(
-        f"cannot reach {endpoint} ({reason}: {type(error).__name__}){keep}; "
-        "on an offline machine, import the file with 'safeguard-desk model "
-        "import FILE'"
+        f"cannot reach {endpoint} ({reason}: {type(error).__name__}){keep}",
+        cli_step=("run the same command to resume; " if kept else "")
+        + "on an offline machine, import the file with 'safeguard-desk model import FILE'",
+        app_step=("press Download again to resume; " if kept else "")
+        + "on an offline machine, import the file with Import… in Tools ▸ Models",
     )

@@ -40,6 +40,7 @@ class Part:
     sha256: str
     mtime_ns: int = 0
 
+
 SMALL_FILE_BYTES = 1024 * 1024  # a manifest or a checksum memo is a few hundred bytes
 
 

@@ -42,11 +42,26 @@ def build_report(
                 "name": engine.name,
                 "file_sha256": engine.file_sha256,
                 "engine": engine.engine,
+                # what the user was told about the model ("" for gpt-oss-safeguard): a base
+                # gpt-oss, or a model that can only run smoke checks
+                "note": engine.note,
                 "settings": {
                     "effort": result.effort,
                     "n_ctx": engine.n_ctx,
                     "seed": engine.seed,
                     "temperature": engine.temperature,
+                    # None: not sent (a server's own default); 1.0 / 0 / 0.0: no cut
+                    "top_p": engine.top_p,
+                    "top_k": engine.top_k,
+                    "min_p": engine.min_p,
+                    # reasoning tokens allowed per effort and the answer's (window planning
+                    # keeps them free in the context)
+                    "budget": {
+                        "low": engine.budget.low,
+                        "medium": engine.budget.medium,
+                        "high": engine.budget.high,
+                        "answer": engine.budget.answer,
+                    },
                 },
             },
             "verdict": result.verdict,
@@ -68,6 +83,8 @@ def build_report(
                     # what the reviewed verdict falls back on when every finding is rejected
                     "without_findings": r.without_findings,
                     "judged": r.judged,
+                    # the engine's notes: a reasoning budget hit, an empty final answer
+                    "notes": list(r.notes),
                 }
                 for r in result.policy_results
             ],

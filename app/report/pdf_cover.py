@@ -91,18 +91,34 @@ def _info(review: dict[str, Any], s: dict[str, ParagraphStyle]) -> Any:
         ("Type", f"{doc['media_type']}, {doc['pages']} page(s), {len(doc['passages'])} passages"),
         ("Checked", review["created_at"]),
         ("Run", str(review.get("run", {}).get("id", "—"))),
-        ("Model", model["name"]),
+        ("Model", model["name"] + (f" — {model['note']}" if model.get("note") else "")),
         ("Model file sha256", model["file_sha256"]),
-        (
-            "Engine and settings",
-            f"{model['engine']}; effort {settings['effort']}, n_ctx "
-            f"{settings['n_ctx']}, seed {settings['seed']}, temperature "
-            f"{settings['temperature']}",
-        ),
+        ("Engine and settings", _settings_text(model["engine"], settings)),
         ("Exported by", reviewed.get("reviewer", "—")),
         ("Report exported", reviewed.get("exported_at", "—")),
     ]
     return grid([[para(k, s["head"]), para(v, s["cell"])] for k, v in info], [42 * mm, 138 * mm])
+
+
+def _settings_text(engine: str, settings: dict[str, Any]) -> str:
+    sampling = ", ".join(
+        f"{key.replace('_', '-')} {settings[key]}"
+        for key in ("top_p", "top_k", "min_p")
+        if settings.get(key) is not None  # None: the server's own default, not sent
+    )
+    budget = settings.get("budget")
+    reasoning = (
+        f"; reasoning up to {budget['low']}/{budget['medium']}/{budget['high']} tokens "
+        f"(low/medium/high), answer {budget['answer']}"
+        if budget and budget.get("high")
+        else ""
+    )
+    return (
+        f"{engine}; effort {settings['effort']}, n_ctx {settings['n_ctx']}, seed "
+        f"{settings['seed']}, temperature {settings['temperature']}"
+        + (f", {sampling}" if sampling else "")
+        + reasoning
+    )
 
 
 def summary(review: dict[str, Any]) -> list[tuple[str, str]]:
@@ -140,6 +156,8 @@ def summary(review: dict[str, Any]) -> list[tuple[str, str]]:
         text = f"model: {words}" + (f"; reviewed: {reviewed.replace('_', ' ')}" if reviewed else "")
         if entry.get("indeterminate"):
             text += f" — {entry['indeterminate']}"
+        for note in entry.get("notes", []):  # e.g. reasoning that stopped at its budget
+            text += f"; note: {note}"
         rows.append((entry["policy"], text))
     return rows
 

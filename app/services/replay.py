@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from app.core.bounded import read_regular_file
+from app.core.engine import CHAT_SAMPLING
 from app.core.errors import InputError
 from app.core.policy import Policy
 from app.ingest.isolated import read_isolated
@@ -25,7 +26,7 @@ class Replay:
     document: Path
     policies: list[Policy]
     model: ModelRef
-    settings: dict[str, Any]  # the recorded effort, n_ctx, seed, temperature
+    settings: dict[str, Any]  # the recorded effort, n_ctx, seed, temperature, cuts
 
 
 def recorded_check(report_path: Path, password: str | None, model_name: str | None) -> Replay:
@@ -33,9 +34,12 @@ def recorded_check(report_path: Path, password: str | None, model_name: str | No
     try:
         report = json.loads(raw.decode("utf-8-sig"))
         recorded_doc, recorded_model = report["document"], report["model"]
-        settings = {
-            k: recorded_model["settings"][k] for k in ("effort", "n_ctx", "seed", "temperature")
-        }
+        recorded = recorded_model["settings"]
+        settings = {k: recorded[k] for k in ("effort", "n_ctx", "seed", "temperature")}
+        # a report from before the cuts were recorded ran llama.cpp with CHAT_SAMPLING's
+        llama = recorded_model.get("engine") == "llama.cpp"
+        for cut in ("top_p", "top_k", "min_p"):
+            settings[cut] = recorded.get(cut, getattr(CHAT_SAMPLING, cut) if llama else None)
         path = Path(recorded_doc["path"])
         recorded_policies = [(p["id"], p["version"], p["sha256"]) for p in report["policies"]]
     except (ValueError, KeyError, TypeError) as error:

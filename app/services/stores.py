@@ -21,6 +21,7 @@ MISSING_KEY = (
     "backup; without it {what} cannot be verified, and a new key would not match"
 )
 
+
 def reviewer_name(reviewer: str | None = None) -> str:
     """Who decides and signs off: ``reviewer`` when given, else Settings' reviewer, else the
     OS user ("" at any step means the next)."""

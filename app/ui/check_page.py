@@ -65,6 +65,9 @@ class CheckPage(QWidget):
         self.smoke_banner.setWordWrap(True)
         self.smoke_banner.setVisible(False)
         layout.addWidget(self.smoke_banner)
+        self.model_label = QLabel("")  # the active model, in one line (Tools ▸ Models changes it)
+        self.model_label.setObjectName("activeModel")
+        layout.addWidget(self.model_label)
 
         columns = QHBoxLayout()
         documents = QGroupBox("1. Documents")
@@ -151,6 +154,7 @@ class CheckPage(QWidget):
             self.policy_list.addItem(item)
         self.effort.setCurrentText(self.session.settings.default_effort)
         self.smoke_banner.setVisible(self._smoke_model())
+        self.model_label.setText(self.session.model_line())
 
     def _smoke_model(self) -> bool:
         try:

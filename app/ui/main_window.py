@@ -32,7 +32,7 @@ class MainWindow(QMainWindow):
         self.resize(1280, 820)
         self.stack = QStackedWidget()
         self.setCentralWidget(self.stack)
-        self.welcome = WelcomePage()
+        self.welcome = WelcomePage(session)
         self.check_page = CheckPage(session)
         self.result_page = ResultPage(session)
         self.checks_page = ChecksPage(session)
@@ -84,7 +84,7 @@ class MainWindow(QMainWindow):
         settings = QAction("&Settings…", self)
         settings.triggered.connect(self.open_settings)
         models = QAction("&Models…", self)
-        models.triggered.connect(lambda: self.stack.setCurrentWidget(self.welcome))
+        models.triggered.connect(self.open_models)
         for action in (policies, settings, models):
             tools.addAction(action)
         help_menu = self.menuBar().addMenu("&Help")
@@ -151,6 +151,21 @@ class MainWindow(QMainWindow):
         dialog = PolicyLibraryDialog(self.session, self)
         dialog.finished.connect(lambda _code: self.check_page.refresh_policies())
         dialog.open()
+
+    def open_models(self) -> None:
+        from app.ui.model_manager import ModelManagerDialog
+
+        self.models_dialog = ModelManagerDialog(self.session, self)
+        self.models_dialog.changed.connect(self._models_changed)
+        self.models_dialog.open()
+
+    def _models_changed(self) -> None:
+        """A model was installed, removed or made active: leave the welcome page once one is
+        usable, and let the check page name the active model."""
+        if self.stack.currentWidget() is self.welcome and self.session.has_model():
+            self.show_check()
+        else:
+            self.check_page.refresh_policies()
 
     def open_settings(self) -> None:
         from app.ui.settings_dialog import SettingsDialog

@@ -36,6 +36,10 @@ class Session:
         self.library = library()
         self.engine_factory: EngineFactory = default_engine_factory
         self.session_model = ""  # "demo" picks the smoke model for this session only
+        # Where "Found on this computer" looks: the user's home and environment (None); tests
+        # give a fake home, as they give a scripted engine.
+        self.scan_home: Path | None = None
+        self.scan_environ: dict[str, str] | None = None
         self._engine: tuple[str, Engine] | None = None
         self._lock = threading.Lock()
 
@@ -57,7 +61,7 @@ class Session:
             self.session_model
             or self.settings.model
             or self.settings.server_url
-            or list_installed()
+            or list_installed(real_only=True)  # a gemma file cannot stand in for the model
         )
 
     def model(self) -> ModelRef:
@@ -65,6 +69,20 @@ class Session:
         ModelUnavailable when there is none."""
         choice = ModelChoice(model=self.session_model or None)
         return choose_model(choice, self.settings, self.engine_config()).ref
+
+    def model_line(self) -> str:
+        """One line naming the model a check will use, for the check page."""
+        try:
+            model = self.model()
+        except Exception as error:
+            from app.ui.errors import app_text
+
+            return f"Model: none usable ({app_text(error)}) — open Tools ▸ Models."
+        if self.settings.server_url and not self.session_model:
+            return f"Model: {model.name} on the server {self.settings.server_url}"
+        if model.smoke:
+            return f"Model: {model.name} (the smoke-test model: verdicts are meaningless)"
+        return f"Model: {model.name}" + (f" — {model.note}" if model.note else "")
 
     def engine_config(self) -> EngineConfig:
         config = EngineConfig.from_settings(self.settings)

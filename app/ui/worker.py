@@ -60,10 +60,16 @@ class Job(QObject, Generic[T]):
             if not isinstance(error, Exception):
                 log.warning("job %s stopped by %r", self.name, error)
             self.done = True
-            self.failed.emit(error)
+            self._emit(self.failed, error)
             return
         self.done = True
-        self.finished.emit(result)
+        self._emit(self.finished, result)
+
+    def _emit(self, signal: Any, value: object) -> None:
+        try:
+            signal.emit(value)
+        except RuntimeError:  # the window that started it was closed: no one to tell
+            log.info("job %s finished after its window closed", self.name)
 
 
 def start_job(

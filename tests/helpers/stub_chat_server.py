@@ -22,6 +22,7 @@ class StubServer:
     final: str = ""  # the verdict JSON the final phase writes
     empty_final: bool = False  # the final phase writes its text into reasoning, content ""
     also_under: str = ""  # send the reasoning under a second name too (vLLM's transition)
+    cut_first: bool = False  # phase 1 ends at max_tokens (finish_reason / done_reason "length")
     bodies: list[dict[str, Any]] = field(default_factory=list)
     server: ThreadingHTTPServer | None = None
 
@@ -60,10 +61,11 @@ class StubServer:
                 body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
                 stub.bodies.append(body)
                 reasoning, content = stub._parts(body)
+                why = "length" if stub.cut_first and "response_format" not in body else "stop"
                 if stub.mode == "whole":
                     self._send("application/json", json.dumps({
                         "choices": [{"index": 0, "message": stub._message(reasoning, content),
-                                     "finish_reason": "stop"}],
+                                     "finish_reason": why}],
                         "usage": {"prompt_tokens": 100, "completion_tokens": 20},
                     }).encode())  # fmt: skip
                     return
@@ -72,12 +74,14 @@ class StubServer:
                     lines = [json.dumps({"message": stub._message(r, c), "done": False})
                              for r, c in halves]  # fmt: skip
                     lines.append(json.dumps({"message": {"role": "assistant", "content": ""},
-                                             "done": True, "prompt_eval_count": 90,
+                                             "done": True, "done_reason": why,
+                                             "prompt_eval_count": 90,
                                              "eval_count": 12}))  # fmt: skip
                     self._send("application/x-ndjson", "\n".join(lines).encode() + b"\n")
                     return
                 events = [{"choices": [{"index": 0, "delta": stub._message(r, c)}]}
                           for r, c in halves]  # fmt: skip
+                events[-1]["choices"][0]["finish_reason"] = why
                 events.append({"choices": [], "usage": {"prompt_tokens": 80,
                                                         "completion_tokens": 10}})  # fmt: skip
                 text = "".join(f"data: {json.dumps(e)}\n\n" for e in events) + "data: [DONE]\n\n"

@@ -179,11 +179,35 @@ def test_random_model_verdict_parses(random_engine: Any) -> None:
     # Random weights never open an analysis channel: phase 1 runs to its budget, is dropped,
     # and the final message is written under the grammar straight after the prompt.
     assert result.analysis == ""
-    assert result.notes == ("reasoning stopped at the 32-token budget",)
+    # the note names the effort (since the budget became the engine's declared one)
+    assert result.notes == ("reasoning stopped at the 32-token budget of low effort",)
     try:
         parse_verdict(result.final)
     except ValueError:
         pytest.fail(f"grammar-constrained answer did not parse: {result.final[:200]}")
+
+
+def test_the_engine_declares_its_budget_and_notes_a_context_that_cut_it(
+    random_engine: Any,
+) -> None:
+    from dataclasses import replace
+
+    from app.core.engine import TokenBudget
+
+    assert random_engine.info.budget == TokenBudget(32, 64, 128, 600, 16)
+    kept = random_engine.settings
+    random_engine.settings = replace(kept, reasoning_tokens={"low": 32, "medium": 64, "high": 4000})
+    try:
+        request = build_request(POLICY, PASSAGES, "high")
+        room = 2048 - random_engine.count_tokens(request) - 600 - 16
+        result = random_engine.judge(request, CancelToken())
+    finally:
+        random_engine.settings = kept
+    assert result.notes == (
+        f"reasoning stopped at {room} tokens: the context left room for {room} of the 4000 "
+        "high effort allows",
+    )
+    parse_verdict(result.final)
 
 
 def test_prefix_reuse_matches_a_fresh_context_across_the_sliding_window(random_engine: Any) -> None:

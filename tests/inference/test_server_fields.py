@@ -93,3 +93,19 @@ def test_an_empty_final_answer_is_no_verdict(stub: StubServer, mode: str) -> Non
     # an unusable answer judged nothing (docs/contracts.md "Verdict")
     assert checked.verdict == "not_assessed" and not checked.findings
     assert "the answer is empty" in checked.indeterminate
+
+
+@pytest.mark.parametrize("mode", ["sse", "whole", "ndjson"])
+def test_reasoning_cut_at_its_budget_is_noted(stub: StubServer, mode: str) -> None:
+    stub.mode, stub.cut_first = mode, True
+    result, _ = judge(stub, "medium")
+    assert result.notes == ("reasoning stopped at the 1024-token budget of medium effort",)
+    assert stub.bodies[0]["max_tokens"] == 1024
+    assert parse_verdict(result.final).verdict == "violation"  # the verdict still came
+
+
+def test_the_server_engine_declares_its_budget() -> None:
+    from app.core.engine import TokenBudget
+
+    engine = ServerEngine(ServerSettings("http://127.0.0.1:9", "m", answer_tokens=512))
+    assert engine.info.budget == TokenBudget(512, 1024, 2048, 512, 64)

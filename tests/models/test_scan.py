@@ -14,61 +14,13 @@ import pytest
 from app.models import scan as scanning
 from app.models.catalogue import DEFAULT_MODEL
 from app.models.scan import Found, scan
-from tests.helpers.gguf_files import Q4_K_M, model_gguf, sha256
-
-LMSTUDIO_REPO = "lmstudio-community/gpt-oss-safeguard-20b-GGUF"
-
-
-def ollama_model(root: Path, library: str, tag: str, gguf: Path | None) -> Path:
-    """Ollama's layout: a manifest naming layers by digest, the blobs beside."""
-    digest = sha256(gguf) if gguf else "f" * 64
-    if gguf is not None:
-        (root / "blobs").mkdir(parents=True, exist_ok=True)
-        gguf.replace(root / "blobs" / f"sha256-{digest}")
-    manifest = root / "manifests" / "registry.ollama.ai" / "library" / library / tag
-    manifest.parent.mkdir(parents=True, exist_ok=True)
-    layers = [
-        {"mediaType": "application/vnd.ollama.image.model", "digest": f"sha256:{digest}",
-         "size": 1},
-        {"mediaType": "application/vnd.ollama.image.template", "digest": "sha256:" + "0" * 64,
-         "size": 1},
-    ]  # fmt: skip
-    manifest.write_text(json.dumps({"schemaVersion": 2, "layers": layers}), encoding="utf-8")
-    return manifest
-
-
-def hf_cache_entry(hub: Path, repo: str, filename: str, gguf: Path) -> Path:
-    """The hub cache's layout: blobs named by sha256, snapshots of symlinks, refs."""
-    folder = hub / f"models--{repo.replace('/', '--')}"
-    digest = sha256(gguf)
-    (folder / "blobs").mkdir(parents=True)
-    gguf.replace(folder / "blobs" / digest)
-    snapshot = folder / "snapshots" / ("c" * 40)
-    snapshot.mkdir(parents=True)
-    (snapshot / filename).symlink_to(Path("../../blobs") / digest)
-    (folder / "refs").mkdir()
-    (folder / "refs" / "main").write_text("c" * 40)
-    return snapshot / filename
+from tests.helpers.gguf_files import model_gguf
+from tests.helpers.model_homes import LMSTUDIO_REPO, fake_home
 
 
 @pytest.fixture
 def home(tmp_path: Path) -> Path:
-    home = tmp_path / "home"
-    lm = home / ".lmstudio" / "models" / LMSTUDIO_REPO
-    lm.mkdir(parents=True)
-    model_gguf(lm / "gpt-oss-safeguard-20b-MXFP4.gguf", name="Gpt Oss Safeguard 20b")
-    gemma = home / ".cache" / "lm-studio" / "models" / "lmstudio-community" / "gemma-3-270m-GGUF"
-    gemma.mkdir(parents=True)
-    model_gguf(gemma / "gemma-3-270m-it-Q4_K_M.gguf", "gemma3", name="Gemma 3 270m",
-               vocabulary="small", file_type=Q4_K_M, context_length=32768)  # fmt: skip
-    ollama = home / ".ollama" / "models"
-    nameless = model_gguf(tmp_path / "ollama.gguf")[0]  # Ollama's converter writes no name
-    ollama_model(ollama, "gpt-oss-safeguard", "20b", nameless)
-    ollama_model(ollama, "gpt-oss", "latest", None)  # a blob that is gone
-    ollama_model(ollama, "llama3", "8b", None)  # not a gpt-oss library: not looked at
-    base = model_gguf(tmp_path / "base.gguf", name="Gpt Oss 20b", basename="gpt-oss")[0]
-    hf_cache_entry(home / "hf" / "hub", "ggml-org/gpt-oss-20b-GGUF", "gpt-oss-20b-mxfp4.gguf", base)
-    return home
+    return fake_home(tmp_path)
 
 
 def by_where(found: list[Found]) -> dict[str, Found]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,20 +15,13 @@ from tests.helpers.app_ui import scripted_engine
 
 
 @pytest.fixture
-def fake_model(scripted_gguf: Path, tmp_path: Path) -> Path:
-    """A file that passes as gpt-oss-safeguard for model selection (its header is read and
-    identified); the scripted engine never loads it."""
-    path = tmp_path / "scripted.gguf"
-    shutil.copyfile(scripted_gguf, path)
-    return path
-
-
-@pytest.fixture(scope="session")
-def scripted_gguf(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def fake_model(tmp_path: Path) -> Path:
+    """A small GGUF that reads as gpt-oss-safeguard (model selection reads its header); the
+    scripted engine never loads it."""
     from tests.helpers.gguf_files import model_gguf
 
-    path = tmp_path_factory.mktemp("scripted-model") / "scripted.gguf"
-    model_gguf(path, name="gpt-oss-safeguard-20b", basename="gpt-oss-safeguard", tensor_kb=4)
+    path = tmp_path / "scripted.gguf"
+    model_gguf(path, name="gpt-oss-safeguard-20b (scripted test file)", tensor_kb=4)
     return path
 
 
@@ -39,6 +31,8 @@ def session(fake_model: Path) -> Iterator[object]:
 
     made = Session()
     made.session_model = str(fake_model)
+    made.scan_home = fake_model.parent / "empty-home"  # "Found on this computer": nothing
+    made.scan_environ = {}
     made.engine_factory = lambda model, config: scripted_engine()
     yield made
     made.close()

@@ -37,6 +37,7 @@ def test_first_run_offers_download_import_and_demo(qtbot: Any, session: Any) -> 
     assert "gpt-oss-safeguard-20b" in welcome.download_button.text()
     assert "GB" in welcome.download_button.text()
     assert welcome.import_button.isEnabled() and welcome.demo_button.isEnabled()
+    qtbot.waitUntil(lambda: welcome.found.rescan_button.isEnabled(), timeout=30_000)  # scanned
     screenshot(window, "01-welcome")
 
 

@@ -67,7 +67,8 @@ def test_download_pause_resume_and_finish(qtbot: Any, session: Any, hub: FakeHub
 
 
 def test_cancel_deletes_the_partial_download(qtbot: Any, session: Any, hub: FakeHub) -> None:
-    welcome = downloading(qtbot, session).welcome
+    window = downloading(qtbot, session)  # kept: the page lives as long as its window
+    welcome = window.welcome
     welcome.cancel_download()
     qtbot.waitUntil(lambda: "cancelled" in welcome.status.text(), timeout=10_000)
     assert not (models_dir() / DEFAULT_MODEL / "tiny.gguf.part").exists()
