@@ -14,7 +14,9 @@
     ├── ModelUnavailable            no usable model (CLI exit 3)
     │   └── DownloadFailed              the hub refused, failed or could not be reached
     ├── EngineError                 the engine failed while running
-    │   └── PromptTooLong           the prompt cannot fit the context window
+    │   ├── PromptTooLong           the prompt cannot fit the context window
+    │   └── ServerFault             a server kept failing (429/503, dropped connections) after
+    │                               its retries: that document is not checked (CLI exit 3)
     └── Cancelled                   the user cancelled long work
 
 Everything that is not a SafeguardError is a bug: the CLI and the app log its traceback and show
@@ -97,6 +99,13 @@ class EngineError(SafeguardError):
 
 class PromptTooLong(EngineError):
     exit_code = 2
+
+
+class ServerFault(EngineError):
+    """Retried and still failing: a batch marks the document failed and goes on with the next
+    (unlike ``ModelUnavailable``, a server that cannot be reached at all, which stops it)."""
+
+    exit_code = 3
 
 
 class Cancelled(SafeguardError):
