@@ -103,9 +103,11 @@ class PromptTooLong(EngineError):
 
 class ServerFault(EngineError):
     """Retried and still failing: a batch marks the document failed and goes on with the next
-    (unlike ``ModelUnavailable``, a server that cannot be reached at all, which stops it)."""
+    (unlike ``ModelUnavailable``, a server that cannot be reached at all, which stops it).
+    ``run_id``: the stored run it failed, once the check has recorded it."""
 
     exit_code = 3
+    run_id: int | None = None
 
 
 class Cancelled(SafeguardError):

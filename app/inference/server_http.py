@@ -85,8 +85,10 @@ def post(
     try:
         try:
             connection.connect()
-        except ConnectionRefusedError as error:
-            raise Retryable(f"connection refused ({error.strerror})", refused=True) from None
+        except OSError as error:  # refused, reset in the backlog of a dying server, no route
+            cancel.raise_if_cancelled()
+            reason = error.strerror or _name(error)
+            raise Retryable(f"cannot connect ({reason})", refused=True) from None
         cancel.raise_if_cancelled()  # cancelled while connecting: the hook found no socket yet
         try:
             connection.request("POST", target, body, headers)
