@@ -48,11 +48,15 @@ def summary(out: Path) -> dict[str, list[str]]:
 
 
 def completed_runs(db: Path) -> Counter[str]:
-    with sqlite3.connect(db) as connection:
-        rows = connection.execute(
-            "SELECT documents.path FROM runs JOIN documents ON documents.id = runs.document_id "
-            "WHERE runs.status = 'complete'"
-        ).fetchall()
+    """Completed runs per document name (none while the store is still being created)."""
+    try:
+        with sqlite3.connect(db, timeout=15) as connection:
+            rows = connection.execute(
+                "SELECT documents.path FROM runs JOIN documents ON "
+                "documents.id = runs.document_id WHERE runs.status = 'complete'"
+            ).fetchall()
+    except sqlite3.OperationalError:  # no tables yet: the command is migrating the new store
+        return Counter()
     return Counter(Path(row[0]).name for row in rows)
 
 

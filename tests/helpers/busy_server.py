@@ -114,10 +114,18 @@ class BusyServer:
                 with stub._lock:
                     stub.in_flight += 1
                     stub.most_in_flight = max(stub.most_in_flight, stub.in_flight)
+                self.counted = True
                 try:
                     time.sleep(stub.hang_s)
                     self._stream(body, content, number)
                 finally:
+                    self._leave()
+
+            def _leave(self) -> None:
+                """Out of the count before the last bytes go: the client may ask again the
+                moment it has them."""
+                if self.counted:
+                    self.counted = False
                     with stub._lock:
                         stub.in_flight -= 1
 
@@ -147,12 +155,13 @@ class BusyServer:
                 done = {"choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]}
                 usage = {"choices": [], "usage": {"prompt_tokens": 200, "completion_tokens": 9}}
                 tail = f"data: {json.dumps(done)}\n\ndata: {json.dumps(usage)}\n\ndata: [DONE]\n\n"
-                self.wfile.write(tail.encode())
-                self.wfile.flush()
-                self.close_connection = True
                 if final:
                     with stub._lock:
                         stub.answered[_first_passage(content)] += 1
+                self._leave()
+                self.wfile.write(tail.encode())
+                self.wfile.flush()
+                self.close_connection = True
 
             def _send(
                 self, status: int, kind: str, text: str, headers: dict[str, str] | None = None
@@ -177,6 +186,13 @@ class BusyServer:
         if self.back_after_s is not None:
             time.sleep(self.back_after_s)
             self._listen()
+
+
+def free_port() -> int:
+    """A loopback port nobody listens on (for "no server here")."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 
 class _QuietServer(ThreadingHTTPServer):
