@@ -30,10 +30,28 @@ def add_parsers(commands: SubParsers) -> None:
         help="layers on the GPU (-1: all; default: as many as fit)",
     )
     bench.add_argument("--json", action="store_true", help="print one JSON object")
+    bench.add_argument(
+        "--server",
+        metavar="URL",
+        help="measure a batch on an OpenAI-compatible server instead: documents per minute "
+        "at each --parallel level",
+    )
+    bench.add_argument("--server-model", metavar="NAME", help="the model name on that server")
+    bench.add_argument(
+        "--parallel",
+        default="1,2,4",
+        metavar="N,N,...",
+        help="with --server: documents in flight at once, one batch per count (default 1,2,4)",
+    )
+    bench.add_argument(
+        "--documents", type=int, default=8, metavar="N", help="with --server: documents a batch"
+    )
     bench.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.server:
+        return _server(args)
     from app.core.policy import load_policy
     from app.inference.bench import run_bench
     from app.models.catalogue import SMOKE_NOTICE, default_or_smoke, resolve_model
@@ -85,3 +103,48 @@ def _print_table(result: dict[str, Any]) -> None:
             f"prompt tokens / {sep['wall_s']:.1f} s / {sep['findings']} findings; combined "
             f"{comb['prompt_tokens']} / {comb['wall_s']:.1f} s / {comb['findings']} findings"
         )
+
+
+def _server(args: argparse.Namespace) -> int:
+    """One run of a batch at each --parallel level against the server."""
+    from app.core.errors import UsageError
+    from app.core.policy import load_policy
+    from app.runtime.resources import bundled_policies_dir
+    from app.runtime.settings import load_settings
+    from app.services.engines import EngineConfig, server_engine
+    from app.services.server_bench import parse_levels, run_server_bench
+
+    levels = parse_levels(args.parallel)
+    if args.documents < 1:
+        raise UsageError("--documents must be 1 or more")
+    name = args.server_model or load_settings().server_model
+    if not name:
+        raise UsageError("--server needs --server-model NAME (the model's name there)")
+    engine = server_engine(EngineConfig(server_url=args.server), name)
+    policy = load_policy(bundled_policies_dir() / BENCH_POLICY / "policy.md")
+    if not args.json:
+        output.to_stderr(
+            f"bench: {args.documents} documents at --parallel {args.parallel} on {args.server} "
+            f"({name}), policy {policy.id}, effort {args.effort}"
+        )
+    result = run_server_bench(
+        engine, policy, levels, documents=args.documents, effort=args.effort,
+        progress=output.ProgressPrinter(quiet=args.json),
+    )  # fmt: skip
+    if args.json:
+        print(json.dumps(result))
+        return 0
+    print(
+        f"{result['engine']}, model {result['model']}, {result['documents']} documents, "
+        f"policy {result['policy']}, effort {result['effort']}, seed {result['seed']}"
+    )
+    print(f"{'parallel':>8}{'wall s':>9}{'docs/min':>10}{'ratio':>8}{'same findings':>15}")
+    for level in result["levels"]:
+        same = f"{level['same_findings']}/{level['checked']}"
+        failed = f"  ({level['failed']} failed)" if level["failed"] else ""
+        print(
+            f"{level['parallel']:>8}{level['wall_s']:>9.1f}{level['documents_per_minute']:>10.1f}"
+            f"{level['ratio']:>7.2f}x{same:>15}{failed}"
+        )
+    print(f"ratio and findings against --parallel {result['baseline']}, from this one run")
+    return 0

@@ -79,6 +79,13 @@ def add_parsers(commands: options.SubParsers) -> None:
         action="store_true",
         help="add the model's reasoning to the PDF (auditor appendix)",
     )
+    check.add_argument(
+        "--parallel",
+        type=int,
+        metavar="N",
+        help="documents in flight at once on a --server (default: Settings, else as many as "
+        "the server runs at once: llama.cpp's slots, else 4); the local engine runs one",
+    )
     check.add_argument("--db", type=Path, metavar="PATH", help="the store (default: data dir)")
     check.add_argument("--case", default="default", help="case to file the runs under")
     check.add_argument("--quiet", action="store_true", help="no progress on stderr")
@@ -217,11 +224,17 @@ def _run(
     check_plan(plan, expanded, [*outputs.inputs, *store_files(outputs.db or default_db())])
     settings = load_settings()
     config = options.engine_config(args, settings)
+    parallel = options.parallel(args, settings.parallel, config.server_url)  # usage first
     chosen = choose_model(choice, settings, config)
     if chosen.note:
         output.tell(chosen.note)
     model = chosen.ref
-    request = replace(request, model_name=model.name, notice=SMOKE_NOTICE if model.smoke else "")
+    request = replace(
+        request,
+        model_name=model.name,
+        notice=SMOKE_NOTICE if model.smoke else "",
+        parallel=parallel,
+    )
     printer = output.ProgressPrinter(quiet=outputs.quiet)
     loaded: list[Engine] = []  # loaded once, when the first readable file needs it
 
@@ -250,15 +263,29 @@ def _run(
         store.close()
         for engine in loaded:
             engine.close()
-    worst = max(
-        [2 if o.error else (0 if o.checked and o.checked.result.verdict == "compliant" else 1)
-         for o in done.outcomes] or [0]
-    )  # fmt: skip
+    worst = max([_outcome_code(o) for o in done.outcomes] or [0])
     if done.batch:
         output.print_batch(done.batch.id, done.summary, done.summary_file)
         for row in done.summary:  # files done before a restart count too
-            worst = max(worst, 2 if row.run_id is None else int(row.verdict != "compliant"))
+            worst = max(worst, _row_code(row.run_id, row.verdict))
     return worst
+
+
+def _outcome_code(outcome: FileOutcome) -> int:
+    if outcome.error is not None:
+        return outcome.error.exit_code
+    if outcome.checked is None:  # a batch item recovered from the store: the summary counts it
+        return 0
+    return int(outcome.checked.result.verdict != "compliant")
+
+
+def _row_code(run_id: int | None, verdict: str) -> int:
+    """Unreadable 2; the server kept failing 3 (no usable model for it); compliant 0; else 1."""
+    if run_id is None:
+        return 2
+    if verdict == "failed":
+        return 3
+    return int(verdict != "compliant")
 
 
 def _batch_opened(batch: Batch) -> None:
@@ -293,25 +320,30 @@ def _file_done(
         printer.done()
         output.error(outcome.error)
         return
-    assert outcome.checked is not None
     checked = outcome.checked
-    document = checked.result.document
+    if checked is None:  # finished before a crash: its report comes from the store
+        assert outcome.recovered_run is not None
+        run_id, report = outcome.recovered_run, store.run(outcome.recovered_run).report()
+    else:
+        run_id, report = checked.run_id, checked.report
     if paths.json is not None:
         printer(ProgressEvent("writing report", 0, 0, str(paths.json)))
-        write_check_report(
-            store, checked.run_id, checked.report, paths.json, private=outputs.private
-        )
+        write_check_report(store, run_id, report, paths.json, private=outputs.private)
     if paths.pdf is not None:
         printer(ProgressEvent("writing PDF report", 0, 0, str(paths.pdf)))
-        export_pdf(store, checked.run_id, paths.pdf, outputs.reasoning, private=outputs.private)
+        export_pdf(store, run_id, paths.pdf, outputs.reasoning, private=outputs.private)
     printer.done()
-    output.print_result(checked.result, sys.stdout, notice)
-    model = checked.report.get("model", {})
-    if model.get("note"):  # a base gpt-oss, or a file that can only run smoke checks
-        print(f"  model: {model['name']}: {model['note']}")
-    for warning in document.warnings:
-        print(f"  warning: {warning}")
-    print(f"  run: {checked.run_id} (review with 'safeguard-desk review list {checked.run_id}')")
+    if checked is None:
+        print(f"{outcome.path}: {output.verdict_words(report.get('verdict'))}, checked before "
+              "the interruption (not checked again)")  # fmt: skip
+    else:
+        output.print_result(checked.result, sys.stdout, notice)
+        model = report.get("model", {})
+        if model.get("note"):  # a base gpt-oss, or a file that can only run smoke checks
+            print(f"  model: {model['name']}: {model['note']}")
+        for warning in checked.result.document.warnings:
+            print(f"  warning: {warning}")
+    print(f"  run: {run_id} (review with 'safeguard-desk review list {run_id}')")
     for written in (paths.json, paths.pdf):
         if written is not None:
             print(f"  report: {written}")

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeAlias
 
 from app.cli import output
-from app.core.errors import InputError
+from app.core.errors import InputError, UsageError
 from app.core.limits import DEFAULT_LIMITS, ExtractionLimits
 from app.core.types import CHECK_EFFORTS
 
@@ -175,6 +175,22 @@ def model_choice(
     return ModelChoice(
         model=args.model, server_model=args.server_model or "", demo=demo, triage_only=triage_only
     )
+
+
+def parallel(args: argparse.Namespace, configured: int, server_url: str) -> int:
+    """Documents in flight at once (0: as many as the server runs). Only a server batches
+    requests; llama.cpp in this process has one context and runs one at a time."""
+    wanted = getattr(args, "parallel", None)  # the demo has no such flag
+    if wanted is not None and wanted < 1:
+        raise UsageError("--parallel must be 1 or more")
+    if not server_url:
+        if wanted is not None and wanted > 1:
+            raise UsageError(
+                "--parallel needs --server URL: the local llama.cpp engine has one context "
+                "and runs one request at a time"
+            )
+        return 1
+    return configured if wanted is None else wanted
 
 
 def add_limit_options(parser: argparse.ArgumentParser) -> None:

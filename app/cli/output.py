@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -58,10 +59,15 @@ class ProgressPrinter:
         self._stage = ""
         self._printed_at = 0.0
         self._started = time.monotonic()
+        self._named = False  # documents in flight at once: each line names its document
 
     def __call__(self, event: ProgressEvent) -> None:
         if self.quiet:
             return
+        if event.stage == "in flight":
+            self._named = True
+        elif self._named and event.document and event.stage != "document finished":
+            event = replace(event, message=f"{Path(event.document).name}: {event.message}")
         elapsed = time.monotonic() - self._started
         if event.total:
             width = 20

@@ -22,7 +22,9 @@
     ├── ModelUnavailable            no usable model (CLI exit 3)
     │   └── DownloadFailed              the hub refused, failed or could not be reached
     ├── EngineError                 the engine failed while running
-    │   └── PromptTooLong           the prompt cannot fit the context window
+    │   ├── PromptTooLong           the prompt cannot fit the context window
+    │   └── ServerFault             a server kept failing (429/503, dropped connections) after
+    │                               its retries: that document is not checked (CLI exit 3)
     └── Cancelled                   the user cancelled long work
 
 ``as_safeguard_error`` turns what the standard library raises (``OSError``, ``sqlite3.Error``,
@@ -158,6 +160,15 @@ class EngineError(SafeguardError):
 
 class PromptTooLong(EngineError):
     exit_code = 2
+
+
+class ServerFault(EngineError):
+    """Retried and still failing: a batch marks the document failed and goes on with the next
+    (unlike ``ModelUnavailable``, a server that cannot be reached at all, which stops it).
+    ``run_id``: the stored run it failed, once the check has recorded it."""
+
+    exit_code = 3
+    run_id: int | None = None
 
 
 class Cancelled(SafeguardError):

@@ -57,6 +57,9 @@ class Settings:
     # is in the keyring, never here.
     server_url: str = ""
     server_model: str = ""
+    # Documents in flight at once on that server; 0 = as many as it says it runs at once
+    # (llama.cpp's server: its slots; else 4). The local engine always runs one at a time.
+    parallel: int = 0
     limits: ExtractionLimits = field(default_factory=ExtractionLimits)
     # The name recorded with every decision and sign-off ("" = the OS user).
     reviewer: str = ""
@@ -75,7 +78,7 @@ class Settings:
             raise InputError("the reviewer's name must be one line of at most 100 characters")
         if self.gpu_layers < -1:
             raise InputError("gpu layers must be -1 (auto) or more")
-        for name in ("context_length", "threads"):
+        for name in ("context_length", "threads", "parallel"):
             if getattr(self, name) < 0:
                 raise InputError(f"{name.replace('_', ' ')} must be 0 (auto) or more")
         return self

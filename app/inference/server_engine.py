@@ -14,8 +14,12 @@ template there) and in the system message. An empty final answer is no verdict: 
 some servers with structured output writes nothing there, and the pipeline then reports the
 policy as indeterminate rather than read anything else as the answer.
 
-Responses are streamed, so Cancel stops between chunks. The API key comes from the keyring and
-goes only to the configured server.
+Responses are streamed; Cancel stops between chunks and wakes a request still waiting for the
+server (its socket is shut down). Several documents may be judged at once on one engine (a
+batch with ``--parallel``): nothing here is per request but the structured-output form. A busy
+server (429/503) or a dropped connection is retried with backoff (``server_http``); a stream
+that ends without its end marker was dropped, never a short answer. The API key comes from the
+keyring and goes only to the configured server.
 """
 
 from __future__ import annotations
@@ -23,10 +27,10 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import urllib.error
-import urllib.request
+import random
+import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from app.core.engine import (
@@ -38,9 +42,17 @@ from app.core.engine import (
     TokenBudget,
     TokenCallback,
 )
-from app.core.errors import EngineError, ModelUnavailable, PromptTooLong
+from app.core.errors import Cancelled, EngineError, ModelUnavailable, PromptTooLong, ServerFault
 from app.core.progress import CancelToken
 from app.core.settings import check_server_url
+from app.inference.server_http import (
+    Retryable,
+    RetryPolicy,
+    TimedOut,
+    get_json_field,
+    post,
+    stream_events,
+)
 
 log = logging.getLogger(__name__)
 FINAL_QUESTION = (
@@ -67,6 +79,7 @@ class ServerSettings:
     temperature: float = DEFAULT_TEMPERATURE
     top_p: float | None = None  # None: not sent (the server's own default)
     reasoning_tokens: dict[str, int] | None = None  # per effort; None: REASONING_TOKENS
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
 
 
 class ServerEngine:
@@ -75,6 +88,10 @@ class ServerEngine:
         base = check_server_url(settings.base_url).rstrip("/")  # never file:// or ftp://
         self._api = base if base.endswith("/v1") else f"{base}/v1"
         self._format = "json_schema"  # becomes "json_object" for llama-cpp-python's server
+        # Once the server has answered, a refused connection means it went down (or restarts):
+        # worth retrying. Before that it means a wrong address: said at once.
+        self._reached = False
+        self._rng = random.Random()
 
     @property
     def info(self) -> EngineInfo:
@@ -101,6 +118,16 @@ class ServerEngine:
 
     def close(self) -> None:
         pass  # one HTTP connection per request: nothing held between them
+
+    def slots(self) -> int | None:
+        """How many requests the server runs at once, where it says: llama.cpp's server's
+        ``GET /props`` ``total_slots``. None when it does not (vLLM does not expose its
+        ``max_num_seqs``)."""
+        root = self._api[: -len("/v1")]
+        value = get_json_field(f"{root}/props", self.settings.api_key, 10.0, "total_slots")
+        return (
+            value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None
+        )
 
     def count_tokens(self, request: JudgeRequest) -> int:
         """With the o200k vocabulary (gpt-oss's own; an estimate for other models) plus room
@@ -212,6 +239,52 @@ class ServerEngine:
             body["top_p"] = self.settings.top_p
         if response_format is not None:
             body["response_format"] = response_format
+        started = time.monotonic()
+        retry = self.settings.retry
+        for attempt in range(retry.attempts):
+            try:
+                return self._attempt(body, cancel, on_text, channel)
+            except Retryable as fault:
+                self._reached = self._reached or not fault.refused  # it did answer (503...)
+                if fault.refused and not self._reached:
+                    raise self._unreachable(fault.reason) from None
+                if attempt + 1 == retry.attempts:
+                    raise self._gave_up(fault, attempt + 1, time.monotonic() - started) from None
+                wait = retry.delay(attempt, fault.retry_after, self._rng)
+                log.warning("server %s: %s; try %d in %.1f s", self._api, fault.reason,
+                            attempt + 2, wait)  # fmt: skip
+                if cancel.wait(wait):
+                    raise Cancelled("cancelled by the user") from None
+            except TimedOut as fault:
+                raise ServerFault(f"the server {self._api} did not answer: {fault}") from None
+        raise AssertionError("unreachable: the last try raises")
+
+    def _unreachable(self, reason: str) -> ModelUnavailable:
+        return ModelUnavailable(
+            f"cannot reach the server {self._api} ({reason}); check the address in Settings "
+            "and that the server is running"
+        )
+
+    def _gave_up(
+        self, fault: Retryable, tries: int, seconds: float
+    ) -> ModelUnavailable | ServerFault:
+        if fault.refused:  # it answered before and is gone now: stop, the rest stays queued
+            return ModelUnavailable(
+                f"the server {self._api} stopped answering ({fault.reason}, {tries} tries over "
+                f"{seconds:.0f} s); run the same command again when it is back"
+            )
+        return ServerFault(
+            f"the server {self._api} kept failing ({fault.reason}; {tries} tries over "
+            f"{seconds:.0f} s)"
+        )
+
+    def _attempt(
+        self,
+        body: dict[str, Any],
+        cancel: CancelToken,
+        on_text: TokenCallback | None,
+        channel: str,
+    ) -> _Reply:
         reply = _Reply()
         for event in self._events(body, cancel):
             _usage(event, reply)
@@ -238,52 +311,31 @@ class ServerEngine:
         headers = {"Content-Type": "application/json", "Accept": "text/event-stream"}
         if self.settings.api_key:
             headers["Authorization"] = f"Bearer {self.settings.api_key}"
-        request = urllib.request.Request(
-            f"{self._api}/chat/completions", json.dumps(body).encode(), headers, method="POST"
-        )
         cancel.raise_if_cancelled()
-        try:
-            response = urllib.request.urlopen(request, timeout=self.settings.timeout_s)
-        except urllib.error.HTTPError as error:
-            detail = error.read()[:300].decode("utf-8", errors="replace")
-            refused_format = "response_format" in detail or (
-                400 <= error.code < 500 and error.code not in (401, 403)
-            )  # llama-cpp-python's server answers 500 to a response_format it does not know
-            if "response_format" in body and refused_format:
-                raise _Rejected(detail) from None
-            if error.code in (401, 403):
-                raise ModelUnavailable(
-                    f"the server {self._api} refused the API key (HTTP {error.code}); set it "
-                    "in Settings"
-                ) from None
-            raise EngineError(
-                f"the server {self._api} answered HTTP {error.code}: {detail}"
-            ) from None
-        except (urllib.error.URLError, OSError) as error:
-            raise ModelUnavailable(
-                f"cannot reach the server {self._api} ({getattr(error, 'reason', error)}); "
-                "check the address in Settings and that the server is running"
-            ) from None
-        with response:
-            kind = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
+        url = f"{self._api}/chat/completions"
+        data = json.dumps(body).encode()
+        with post(url, data, headers, self.settings.timeout_s, cancel) as response:
+            self._reached = True
+            if response.status >= 400:
+                self._refused(response.status, response.read(300), body)
+            kind = (response.getheader("Content-Type") or "").split(";")[0].strip().lower()
             if kind == "application/json":  # the whole message at once, not a stream
                 yield from _whole(response.read(MAX_BODY + 1))
                 return
-            while raw := response.readline(MAX_BODY):  # a line per event, each one bounded
-                cancel.raise_if_cancelled()  # between chunks: closing the stream stops the server
-                line = raw.decode("utf-8", errors="replace").strip()
-                if line.startswith("data:"):
-                    data = line[len("data:") :].strip()
-                elif line.startswith("{"):  # newline-delimited JSON (Ollama's native API)
-                    data = line
-                else:
-                    continue
-                if data == "[DONE]":
-                    return
-                try:
-                    yield json.loads(data)
-                except ValueError:
-                    log.info("ignoring a malformed event from the server: %r", data[:200])
+            yield from stream_events(response, MAX_BODY, cancel)
+
+    def _refused(self, status: int, detail_bytes: bytes, body: dict[str, Any]) -> None:
+        detail = detail_bytes.decode("utf-8", errors="replace")
+        refused_format = "response_format" in detail or (
+            400 <= status < 500 and status not in (401, 403)
+        )  # llama-cpp-python's server answers 500 to a response_format it does not know
+        if "response_format" in body and refused_format:
+            raise _Rejected(detail)
+        if status in (401, 403):
+            raise ModelUnavailable(
+                f"the server {self._api} refused the API key (HTTP {status}); set it in Settings"
+            )
+        raise EngineError(f"the server {self._api} answered HTTP {status}: {detail}")
 
 
 def _whole(body: bytes) -> Iterator[dict[str, Any]]:

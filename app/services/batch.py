@@ -47,7 +47,7 @@ def batch_key(files: list[Path], policies: list[Policy], model_name: str, effort
 @dataclass(frozen=True)
 class SummaryRow:
     path: Path
-    verdict: str  # the run's verdict, or "unreadable"
+    verdict: str  # the run's verdict, "failed" (the server kept failing), or "unreadable"
     findings: int | None
     run_id: int | None
     problem: str
@@ -63,6 +63,14 @@ class Batch:
         self.id, self.resumed = batches.open_batch(
             store, batch_key(files, policies, model_name, effort), files
         )
+        # Runs that completed while the process died before ticking their item off: done,
+        # not checked again (their reports are written from the store: ``recovered``).
+        self.recovered: list[batches.BatchItem] = []
+        for item in batches.items(store, self.id) if self.resumed else []:
+            pending_run = item.run_id if item.status == "pending" else None
+            if pending_run is not None and store.run(pending_run).status == "complete":
+                batches.mark(store, item.id, "done", pending_run)
+                self.recovered.append(item)
         self.items = batches.items(store, self.id)
         self.done_before = sum(1 for item in self.items if item.status != "pending")
 
@@ -70,11 +78,15 @@ class Batch:
     def pending(self) -> list[batches.BatchItem]:
         return [item for item in self.items if item.status == "pending"]
 
+    def started(self, item: batches.BatchItem, run_id: int) -> None:
+        run_started(self.store, item, run_id)
+
     def done(self, item: batches.BatchItem, run_id: int) -> None:
         batches.mark(self.store, item.id, "done", run_id)
 
-    def failed(self, item: batches.BatchItem, message: str) -> None:
-        batches.mark(self.store, item.id, "failed", None, message)
+    def failed(self, item: batches.BatchItem, message: str, run_id: int | None = None) -> None:
+        """Unreadable (no run), or checked and failed (the server kept failing: its run)."""
+        batches.mark(self.store, item.id, "failed", run_id, message)
 
     def statuses(self) -> list[batches.BatchItem]:
         return batches.items(self.store, self.id)
@@ -87,8 +99,11 @@ class Batch:
         for item in batches.items(self.store, self.id):
             if item.run_id is not None:
                 run = self.store.run(item.run_id)
+                if run.verdict is None:  # the check failed (the server kept failing)
+                    rows.append(SummaryRow(item.path, "failed", None, item.run_id, item.message))
+                    continue
                 count = len(self.store.findings(item.run_id))
-                rows.append(SummaryRow(item.path, run.verdict or "", count, item.run_id, ""))
+                rows.append(SummaryRow(item.path, run.verdict, count, item.run_id, ""))
             else:
                 rows.append(SummaryRow(item.path, "unreadable", None, None, item.message))
         if out is None:
@@ -109,6 +124,12 @@ class Batch:
         ]
         atomic_write(summary, "\n".join(lines) + "\n")
         return rows, summary
+
+
+def run_started(store: Store, item: batches.BatchItem, run_id: int) -> None:
+    """The item's run, recorded when it starts (the item stays pending): a restart after the
+    run completed but before the item was ticked off finds it done (``Batch.recovered``)."""
+    batches.mark(store, item.id, "pending", run_id)
 
 
 def report_name(out: Path, path: Path, suffix: str) -> Path:

@@ -29,6 +29,7 @@ from app.core.types import CHECK_EFFORTS, CheckEffort
 from app.ingest import SUFFIXES
 from app.models.catalogue import SMOKE_NOTICE
 from app.services.checking import CheckOptions, CheckRequest, ChecksDone
+from app.ui.batch_progress import BatchProgress
 from app.ui.document_list import DocumentList
 from app.ui.errors import show_error
 from app.ui.live_reasoning import LiveReasoning
@@ -122,6 +123,8 @@ class CheckPage(QWidget):
         self.start_button.clicked.connect(self.start)
         self.cancel_button.clicked.connect(self.cancel)
         layout.addWidget(self.run_bar)
+        self.batch_progress = BatchProgress()  # hidden unless documents run at once on a server
+        layout.addWidget(self.batch_progress)
 
         self.reasoning_box = LiveReasoning()
         self.reasoning = self.reasoning_box.text
@@ -199,6 +202,7 @@ class CheckPage(QWidget):
         self.document_list.clear()
         self.reasoning_box.clear()
         self.run_bar.reset()
+        self.batch_progress.reset()
 
     def choose_documents(self) -> None:
         patterns = " ".join(f"*{suffix}" for suffix in SUFFIXES)
@@ -247,8 +251,11 @@ class CheckPage(QWidget):
             options=CheckOptions(triage_only=self.triage_only.isChecked()),
             files=self.document_list.options(),  # passwords and encodings, this check only
             case=self.case.currentText().strip() or "default",
+            # a server batches documents (0: as many as it runs); the local model runs one
+            parallel=self.session.settings.parallel if self.session.settings.server_url else 1,
         )
         self.reasoning_box.clear()
+        self.batch_progress.reset()
         self.skipped = skipped
         self.run_bar.set_running(True)
         self.job = start_job(
@@ -271,6 +278,7 @@ class CheckPage(QWidget):
         if event.stage == "document":
             self.document_list.show_running(Path(event.message))
         self.run_bar.show_progress(event)
+        self.batch_progress.on_progress(event)
 
     def _on_finished(self, outcome: ChecksDone) -> None:
         self.job = None

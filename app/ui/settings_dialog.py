@@ -78,6 +78,12 @@ class SettingsDialog(QDialog):
         self.server_url.setPlaceholderText("empty: the local model; or http://gpu-server:8000")
         self.server_model = QLineEdit(settings.server_model)
         self.server_model.setPlaceholderText("the model's name on the server")
+        self.parallel = _spin(0, 64, settings.parallel, "As many as the server runs at once")
+        self.parallel.setObjectName("parallelSetting")
+        self.parallel.setToolTip(
+            "Documents of one check sent to the server at once (llama.cpp's server says how many "
+            "it runs; otherwise 4). The local model always checks one at a time."
+        )
         self.server_key = QLineEdit()
         self.server_key.setEchoMode(QLineEdit.EchoMode.Password)
         self.server_key.setPlaceholderText(
@@ -96,6 +102,7 @@ class SettingsDialog(QDialog):
         form.addRow("Reviewer name", self.reviewer)
         form.addRow("On-prem server (OpenAI-compatible)", self.server_url)
         form.addRow("Model on the server", self.server_model)
+        form.addRow("Documents at once on the server", self.parallel)
         form.addRow("Server API key", self.server_key)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
@@ -115,6 +122,7 @@ class SettingsDialog(QDialog):
             default_effort=self.effort.currentText(),
             server_url=self.server_url.text().strip(),
             server_model=self.server_model.text().strip(),
+            parallel=self.parallel.value(),
             limits=replace(
                 current.limits,  # what the dialog does not show is kept
                 max_file_mb=self.max_mb.value(),
