@@ -70,8 +70,6 @@ def test_a_real_parallel_batch_on_the_worker_fills_and_empties_the_rows(
     def watch(progress_event: ProgressEvent) -> None:
         view.on_progress(progress_event)
         most[0] = max(most[0], len(view.in_flight()))
-        if len(view.in_flight()) == 4 and not (ROOT / "assets/screenshots/21-batch.png").exists():
-            screenshot(view, "21-batch")
 
     def work(progress: Progress, cancel: CancelToken, on_text: Any) -> ChecksDone:
         store = open_store(store_path, "tester")  # this thread's own connection
@@ -114,6 +112,9 @@ def test_the_check_page_shows_the_rows_for_a_server_batch(
         page.start_button.click()
         qtbot.waitUntil(lambda: len(page.batch_progress.in_flight()) == 2, timeout=60_000)
         assert not page.batch_progress.isHidden()
+        window.resize(1100, 760)
+        qtbot.waitUntil(lambda: "Reasoning" in str(page.batch_progress.in_flight()), timeout=60_000)
+        screenshot(window, "22-batch")
         qtbot.waitUntil(lambda: page.start_button.isEnabled(), timeout=120_000)
     finally:
         server.stop()

@@ -85,7 +85,7 @@ def test_the_manager_lists_installed_and_found_models_and_marks_the_active_one(
     lm_studio = found[f"LM Studio: {LMSTUDIO_REPO}"]
     assert lm_studio.found.identity.kind == "safeguard" and not lm_studio.installed_as
     assert found["Ollama: gpt-oss-safeguard:20b"].found.identity.kind == "safeguard"
-    screenshot(dialog, "10-model-manager")
+    screenshot(dialog, "13-model-manager")
 
 
 def test_make_active_verify_remove_and_link_a_found_model(qtbot: Any, machine: Any) -> None:
