@@ -111,8 +111,7 @@ def _server(args: argparse.Namespace) -> int:
     from app.core.policy import load_policy
     from app.runtime.resources import bundled_policies_dir
     from app.runtime.settings import load_settings
-    from app.services.engines import EngineConfig, server_engine
-    from app.services.server_bench import parse_levels, run_server_bench
+    from app.services.server_bench import bench_engine, parse_levels, run_server_bench
 
     levels = parse_levels(args.parallel)
     if args.documents < 1:
@@ -120,7 +119,7 @@ def _server(args: argparse.Namespace) -> int:
     name = args.server_model or load_settings().server_model
     if not name:
         raise UsageError("--server needs --server-model NAME (the model's name there)")
-    engine = server_engine(EngineConfig(server_url=args.server), name)
+    engine = bench_engine(args.server, name)
     policy = load_policy(bundled_policies_dir() / BENCH_POLICY / "policy.md")
     if not args.json:
         output.to_stderr(

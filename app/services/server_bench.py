@@ -63,6 +63,13 @@ class Level:
         return 60.0 * self.documents / self.wall_s if self.wall_s else 0.0
 
 
+def bench_engine(url: str, model_name: str) -> Engine:
+    """The engine a bench talks to: the server engine a check would use, with its defaults."""
+    from app.services.engines import EngineConfig, server_engine
+
+    return server_engine(EngineConfig(server_url=url), model_name)
+
+
 def parse_levels(text: str) -> list[int]:
     try:
         levels = [int(part) for part in text.split(",") if part.strip()]
