@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers.busy_server import BusyServer
 from tests.helpers.keyring import MemoryKeyring
 
 
@@ -76,3 +77,12 @@ def smoke_engine(smoke_model_path: Path) -> Iterator[object]:
     )
     yield engine
     engine.close()
+
+
+@pytest.fixture
+def servers() -> Iterator[list[BusyServer]]:
+    """Loopback busy servers a test starts (it appends them): stopped after the test."""
+    started: list[BusyServer] = []
+    yield started
+    for server in started:
+        server.stop()

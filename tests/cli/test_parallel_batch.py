@@ -14,7 +14,6 @@ import subprocess
 import sys
 import time
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -27,14 +26,6 @@ from tests.helpers.cli import run as run_cli
 from tests.helpers.paths import ROOT
 
 pytestmark = pytest.mark.timeout(300)
-
-
-@pytest.fixture
-def busy() -> Iterator[list[BusyServer]]:
-    started: list[BusyServer] = []
-    yield started
-    for server in started:
-        server.stop()
 
 
 def check_args(folder: Path, out: Path, db: Path, url: str, *extra: str) -> list[str]:
@@ -61,11 +52,11 @@ def completed_runs(db: Path) -> Counter[str]:
 
 
 def test_faults_are_retried_and_every_document_is_checked_once(
-    tmp_path: Path, busy: list[BusyServer], capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, servers: list[BusyServer], capsys: pytest.CaptureFixture[str]
 ) -> None:
     # every third request 503 or 429; one answer cut off half way; one death and a restart
     server = BusyServer(fail_every=3, retry_after="0", drop_at=5, die_at=10).start()
-    busy.append(server)
+    servers.append(server)
     folder, out, db = drafts(tmp_path / "drafts"), tmp_path / "reports", tmp_path / "s.sqlite3"
     code = cli.main([*check_args(folder, out, db, server.url, "--parallel", "4"), "--quiet"])
     assert code == 1  # violations found; nothing failed
@@ -83,10 +74,10 @@ def test_faults_are_retried_and_every_document_is_checked_once(
 
 
 def test_a_document_the_server_keeps_refusing_fails_and_the_batch_goes_on(
-    tmp_path: Path, busy: list[BusyServer], capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, servers: list[BusyServer], capsys: pytest.CaptureFixture[str]
 ) -> None:
     server = BusyServer(always_busy="Refuse me", retry_after="0").start()
-    busy.append(server)
+    servers.append(server)
     folder = drafts(tmp_path / "drafts", 4, {"refused.md": "Refuse me, said the draft.\n"})
     out, db = tmp_path / "reports", tmp_path / "s.sqlite3"
     code = cli.main([*check_args(folder, out, db, server.url, "--parallel", "2"), "--quiet"])
@@ -104,10 +95,10 @@ def test_a_document_the_server_keeps_refusing_fails_and_the_batch_goes_on(
 
 
 def test_a_server_that_dies_for_good_leaves_the_rest_of_the_batch_pending(
-    tmp_path: Path, busy: list[BusyServer], capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, servers: list[BusyServer], capsys: pytest.CaptureFixture[str]
 ) -> None:
     dying = BusyServer(die_at=9, back_after_s=None).start()
-    busy.append(dying)
+    servers.append(dying)
     folder, out, db = drafts(tmp_path / "drafts"), tmp_path / "reports", tmp_path / "s.sqlite3"
     code = cli.main([*check_args(folder, out, db, dying.url, "--parallel", "4"), "--quiet"])
     assert code == 3
@@ -117,7 +108,7 @@ def test_a_server_that_dies_for_good_leaves_the_rest_of_the_batch_pending(
     done_before = completed_runs(db)
     assert 0 < sum(done_before.values()) < 8
     back = BusyServer().start()  # the server is back (on another port: same model name)
-    busy.append(back)
+    servers.append(back)
     assert cli.main([*check_args(folder, out, db, back.url, "--parallel", "4"), "--quiet"]) == 1
     err = capsys.readouterr().err
     assert f"{sum(done_before.values())} of 8 files were already done" in err
@@ -128,10 +119,10 @@ def test_a_server_that_dies_for_good_leaves_the_rest_of_the_batch_pending(
 
 
 def test_kill_9_in_the_middle_of_a_parallel_batch_then_the_same_command_finishes_it(
-    tmp_path: Path, busy: list[BusyServer]
+    tmp_path: Path, servers: list[BusyServer]
 ) -> None:
     server = BusyServer(chunk_delay_s=0.1).start()  # about 2 s a document
-    busy.append(server)
+    servers.append(server)
     folder, out, db = drafts(tmp_path / "drafts"), tmp_path / "reports", tmp_path / "s.sqlite3"
     args = check_args(folder, out, db, server.url, "--parallel", "4", "--quiet")
     first = subprocess.Popen(

@@ -9,7 +9,6 @@ import json
 import random
 import threading
 import time
-from collections.abc import Iterator
 
 import pytest
 
@@ -28,14 +27,6 @@ REQUEST = build_request(
     POLICY, (Passage("P1", "Earn a guaranteed 9% a year.", {"line": 1}),), "low"
 )
 FAST = RetryPolicy(attempts=3, base_s=0.01, cap_s=0.05)
-
-
-@pytest.fixture
-def servers() -> Iterator[list[BusyServer]]:
-    started: list[BusyServer] = []
-    yield started
-    for server in started:
-        server.stop()
 
 
 def engine(url: str, retry: RetryPolicy = FAST) -> ServerEngine:

@@ -36,14 +36,6 @@ def store(tmp_path: Path) -> Iterator[Store]:
     opened.close()
 
 
-@pytest.fixture
-def servers() -> Iterator[list[BusyServer]]:
-    started: list[BusyServer] = []
-    yield started
-    for server in started:
-        server.stop()
-
-
 def request(parallel: int) -> CheckRequest:
     return CheckRequest(
         policies=(POLICY,), model_name="stub", parallel=parallel,
