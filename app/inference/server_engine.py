@@ -45,6 +45,15 @@ from app.core.engine import (
 from app.core.errors import Cancelled, EngineError, ModelUnavailable, PromptTooLong, ServerFault
 from app.core.progress import CancelToken
 from app.core.settings import check_server_url
+from app.inference.server_events import (
+    MAX_BODY,
+    Reply,
+    add_usage,
+    finish_reason,
+    message_parts,
+    text_of,
+    whole_events,
+)
 from app.inference.server_http import (
     Retryable,
     RetryPolicy,
@@ -60,7 +69,6 @@ FINAL_QUESTION = (
 )
 REASONING_TOKENS = {"low": 512, "medium": 1024, "high": 2048}
 REASONING_FIELDS = ("reasoning_content", "reasoning", "thinking")
-MAX_BODY = 16 * 2**20  # a whole (non-streamed) answer is read up to this size
 EMPTY_FINAL = (
     "the server returned an empty final answer (no verdict; a known failure of gpt-oss behind "
     "some servers with structured output)"
@@ -192,7 +200,7 @@ class ServerEngine:
         request: JudgeRequest,
         cancel: CancelToken,
         on_text: TokenCallback | None,
-    ) -> _Reply:
+    ) -> Reply:
         for _attempt in range(2):
             try:
                 return self._stream(
@@ -223,7 +231,7 @@ class ServerEngine:
         cancel: CancelToken,
         on_text: TokenCallback | None,
         channel: str,
-    ) -> _Reply:
+    ) -> Reply:
         body: dict[str, Any] = {
             "model": self.settings.model,
             "messages": messages,
@@ -284,17 +292,17 @@ class ServerEngine:
         cancel: CancelToken,
         on_text: TokenCallback | None,
         channel: str,
-    ) -> _Reply:
-        reply = _Reply()
+    ) -> Reply:
+        reply = Reply()
         for event in self._events(body, cancel):
-            _usage(event, reply)
-            reply.finish = _finish(event) or reply.finish
-            for message in _messages(event):
+            add_usage(event, reply)
+            reply.finish = finish_reason(event) or reply.finish
+            for message in message_parts(event):
                 # the first field present: some servers send the same text under two names
                 thinking = next(
-                    (t for key in REASONING_FIELDS if (t := _text(message.get(key)))), ""
+                    (t for key in REASONING_FIELDS if (t := text_of(message.get(key)))), ""
                 )
-                text = _text(message.get("content"))
+                text = text_of(message.get("content"))
                 if thinking or text:
                     reply.chunks += 1
                 if thinking:
@@ -320,7 +328,7 @@ class ServerEngine:
                 self._refused(response.status, response.read(300), body)
             kind = (response.getheader("Content-Type") or "").split(";")[0].strip().lower()
             if kind == "application/json":  # the whole message at once, not a stream
-                yield from _whole(response.read(MAX_BODY + 1))
+                yield from whole_events(response.read(MAX_BODY + 1))
                 return
             yield from stream_events(response, MAX_BODY, cancel)
 
@@ -336,65 +344,6 @@ class ServerEngine:
                 f"the server {self._api} refused the API key (HTTP {status}); set it in Settings"
             )
         raise EngineError(f"the server {self._api} answered HTTP {status}: {detail}")
-
-
-def _whole(body: bytes) -> Iterator[dict[str, Any]]:
-    if len(body) > MAX_BODY:
-        raise EngineError(f"the server's answer is larger than {MAX_BODY // 2**20} MB")
-    try:
-        data = json.loads(body)
-    except ValueError:
-        raise EngineError("the server's answer is not JSON") from None
-    if isinstance(data, dict):
-        yield data
-
-
-def _messages(event: dict[str, Any]) -> list[dict[str, Any]]:
-    """The message parts of one event: streamed deltas, whole messages (a non-streamed answer),
-    or Ollama's native ``message``."""
-    found = []
-    for choice in event.get("choices") or []:
-        if isinstance(choice, dict):
-            part = choice.get("delta") or choice.get("message")
-            if isinstance(part, dict):
-                found.append(part)
-    if isinstance(event.get("message"), dict):
-        found.append(event["message"])
-    return found
-
-
-def _finish(event: dict[str, Any]) -> str:
-    """Why the server stopped ("length": at max_tokens), from OpenAI's ``finish_reason`` or
-    Ollama's ``done_reason``; "" while it goes on."""
-    for choice in event.get("choices") or []:
-        if isinstance(choice, dict) and isinstance(choice.get("finish_reason"), str):
-            return str(choice["finish_reason"])
-    reason = event.get("done_reason")
-    return reason if isinstance(reason, str) else ""
-
-
-def _text(value: object) -> str:
-    return value if isinstance(value, str) else ""
-
-
-def _usage(event: dict[str, Any], reply: _Reply) -> None:
-    usage = event.get("usage") or {}
-    if usage:
-        reply.prompt_tokens = int(usage.get("prompt_tokens") or 0)
-        reply.completion_tokens = int(usage.get("completion_tokens") or 0)
-    elif event.get("done") and "eval_count" in event:  # Ollama's native API
-        reply.prompt_tokens = int(event.get("prompt_eval_count") or 0)
-        reply.completion_tokens = int(event.get("eval_count") or 0)
-
-
-@dataclass
-class _Reply:
-    content: str = ""
-    reasoning: str = ""
-    prompt_tokens: int = 0
-    completion_tokens: int = 0
-    chunks: int = 0  # streamed pieces with text: about one token each
-    finish: str = ""  # the server's finish_reason ("length": cut at max_tokens)
 
 
 class _Rejected(Exception):
