@@ -127,13 +127,23 @@ def lint(policy_path: Path) -> int:
 
 def run_test(args: argparse.Namespace) -> int:
     from app.services.policies import library
-    from app.services.policy_testing import PolicyTestRequest, cases_file_of, run_policy_test
+    from app.services.policy_testing import (
+        PolicyTestRequest,
+        cases_file_of,
+        compared_test,
+        run_policy_test,
+    )
     from app.services.stores import open_store
 
     request = PolicyTestRequest(library().resolve(args.ref), args.cases, args.effort, args.compare)
     cases_file_of(request)  # no model is loaded for a policy without cases
-    engine = options.load_engine_for(args)
     store = open_store(args.db)
+    try:
+        compared_test(request, store)  # nor for a --compare version never tested
+        engine = options.load_engine_for(args)
+    except BaseException:
+        store.close()
+        raise
     printer = ProgressPrinter(quiet=args.quiet)
     try:
         result = run_policy_test(request, engine, store, progress=printer)

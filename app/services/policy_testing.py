@@ -15,6 +15,7 @@ from app.core.policy import Policy
 from app.core.policy_tests import CaseOutcome, Report, flipped, run_cases, score
 from app.core.progress import CancelToken, Progress, no_progress
 from app.core.types import Effort
+from app.store.records import StoredPolicyTest
 from app.store.repository import Store
 
 
@@ -43,6 +44,17 @@ def cases_file_of(request: PolicyTestRequest) -> Path:
     return found
 
 
+def compared_test(request: PolicyTestRequest, store: Store) -> StoredPolicyTest | None:
+    """The stored run ``--compare`` names (its latest), or None without ``--compare``; a
+    version never tested is refused before any case runs."""
+    if not request.compare:
+        return None
+    earlier = store.policy_test(request.policy.id, request.compare)
+    if earlier is None:
+        raise InputError(f"no stored test run of {request.policy.id} version {request.compare}")
+    return earlier
+
+
 def run_policy_test(
     request: PolicyTestRequest,
     engine: Engine,
@@ -56,6 +68,7 @@ def run_policy_test(
     cases = load_cases(cases_file)
     if not cases:
         raise InputError("no test cases in the file", path=cases_file)
+    earlier = compared_test(request, store)  # before this run is stored: it is not "earlier"
     outcomes = run_cases(
         policy, cases, engine, effort=request.effort, progress=progress, cancel=cancel
     )
@@ -70,9 +83,6 @@ def run_policy_test(
         policy, request.effort, engine.info.name, report.to_json(), [asdict(o) for o in outcomes]
     )
     changes: list[tuple[str, str, str]] = []
-    if request.compare:
-        earlier = store.policy_test(policy.id, request.compare)
-        if earlier is None:
-            raise InputError(f"no stored test run of {policy.id} version {request.compare}")
+    if earlier is not None:
         changes = flipped(earlier.outcomes, outcomes)
     return PolicyTestResult(report, outcomes, changes)
