@@ -51,9 +51,7 @@ def test_compare_names_the_verdicts_that_flipped_since_the_stored_run(
     assert changed.flipped == [("Contact us on weekdays.", "compliant", "violation")]
 
 
-def test_a_version_never_tested_is_refused_before_any_case_runs(
-    store: Store, cases: Path
-) -> None:
+def test_a_version_never_tested_is_refused_before_any_case_runs(store: Store, cases: Path) -> None:
     scripted = engine(VIOLATION, COMPLIANT)
     request = PolicyTestRequest(POLICY, cases, compare="0.0.1")
     with pytest.raises(InputError, match="no stored test run of house-rule version 0.0.1"):
