@@ -15,14 +15,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from app.core.policy import load_policy
-from app.core.types import EFFORTS, VERDICTS
-from app.inference.server_engine import ServerEngine
+from app.core.types import VERDICTS
 from app.services.server_bench import bench_engine, run_server_bench
 from tests.helpers.llama_server import llama_server_binary, running
 from tests.helpers.paths import ROOT
@@ -43,10 +41,6 @@ def test_a_batch_at_parallel_4_checks_what_parallel_1_checks_and_is_not_slower(
     llama_server: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     engine = bench_engine(llama_server, "smoke-gemma3-270m")
-    assert isinstance(engine, ServerEngine)
-    # The smoke model reasons to its whole budget: 128 tokens keep the bench a few minutes on
-    # 2 cores (throughput and the batch's guarantees do not need more).
-    engine.settings = replace(engine.settings, reasoning_tokens=dict.fromkeys(EFFORTS, 128))
     assert engine.slots() == 4  # llama-server's /props total_slots: the default --parallel
     result = run_server_bench(engine, POLICY, [1, 4], documents=8, effort="low")
     one, four = result["levels"]
@@ -58,6 +52,9 @@ def test_a_batch_at_parallel_4_checks_what_parallel_1_checks_and_is_not_slower(
             assert checked["verdict"] in VERDICTS, (level, name)
             for section, passage, _quote in checked["findings"]:
                 assert section in POLICY.section_ids and passage in ("P1", "P2", "P3")
-    assert four["ratio"] >= 0.9, result["levels"]  # not slower (10 % for a shared machine)
+    # Not slower (10 % for a shared machine). With the engine's own reasoning budget generation
+    # dominates, which batching speeds up; a budget cut to 128 tokens left prompt evaluation
+    # (compute-bound on 2 cores, no gain from batching) dominant and measured 0.79x-1.58x.
+    assert four["ratio"] >= 0.9, result["levels"]
     with capsys.disabled():
         print("\nllama-server, smoke model, 8 documents:", json.dumps(result["levels"]))
