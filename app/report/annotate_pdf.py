@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
-from datetime import datetime, timezone
 from typing import Any
 
+from app.core.clock import as_utc
 from app.report.annotation import Note, Placements
 from app.report.pdf_marks import Mark, OcrReader, locate
 from app.report.pdf_text import Box, union
@@ -60,13 +60,7 @@ def annotate_pdf(
 
 
 def pdf_date(iso: str) -> str:
-    try:
-        moment = datetime.fromisoformat(iso.replace("Z", "+00:00"))
-    except ValueError:
-        moment = datetime.now(timezone.utc)
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc).strftime("D:%Y%m%d%H%M%SZ")
+    return as_utc(iso).strftime("D:%Y%m%d%H%M%SZ")
 
 
 def _add(writer: Any, mark: Mark) -> None:

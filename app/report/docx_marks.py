@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import copy
 import re
-from datetime import datetime, timezone
 from typing import Any
 
 from lxml import etree  # type: ignore[import-untyped]
 
+from app.core.clock import as_utc
 from app.report.annotation import Note, Placement
 from app.report.docx_text import Atom, W
 
@@ -167,13 +167,7 @@ def suggest(first: Any, last: Any, fix: str, change_id: int, author: str, date: 
 
 def word_date(iso: str) -> str:
     """Word's w:date: UTC, seconds, a trailing Z (it rejects fractions and offsets)."""
-    try:
-        moment = datetime.fromisoformat(iso.replace("Z", "+00:00"))
-    except ValueError:
-        moment = datetime.now(timezone.utc)
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return as_utc(iso).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def comment_element(comment_id: int, note: Note, placement: Placement, remark: str) -> Any:
