@@ -85,7 +85,8 @@ def test_checksum_mismatch_is_quarantined(hub: FakeHub) -> None:
     assert load_installed("tiny-test") is None
 
 
-def test_cancel_keeps_a_partial_that_the_next_run_resumes(hub: FakeHub, model_bytes: bytes) -> None:
+def cancel_part_way(hub: FakeHub) -> None:
+    """A download cancelled once a megabyte has arrived (its partial file is kept)."""
     token = CancelToken()
 
     def cancel_soon(event: ProgressEvent) -> None:
@@ -94,6 +95,10 @@ def test_cancel_keeps_a_partial_that_the_next_run_resumes(hub: FakeHub, model_by
 
     with pytest.raises(Cancelled):
         download("tiny-test", ENTRY, endpoint=hub.url, progress=cancel_soon, cancel=token)
+
+
+def test_cancel_keeps_a_partial_that_the_next_run_resumes(hub: FakeHub, model_bytes: bytes) -> None:
+    cancel_part_way(hub)
     folder = Path(os.environ["SAFEGUARD_HOME"]) / "models" / "tiny-test"
     partial = folder / "tiny.gguf.part"
     kept = partial.stat().st_size
@@ -108,14 +113,7 @@ def test_cancel_keeps_a_partial_that_the_next_run_resumes(hub: FakeHub, model_by
 def test_a_new_commit_that_keeps_the_file_does_not_restart(
     hub: FakeHub, model_bytes: bytes
 ) -> None:
-    token = CancelToken()
-
-    def cancel_soon(event: ProgressEvent) -> None:
-        if event.stage == "downloading" and event.done >= 1_000_000:
-            token.cancel()
-
-    with pytest.raises(Cancelled):
-        download("tiny-test", ENTRY, endpoint=hub.url, progress=cancel_soon, cancel=token)
+    cancel_part_way(hub)
     hub.commit = "f" * 40  # the model card was edited upstream; the GGUF is the same
     item = download("tiny-test", ENTRY, endpoint=hub.url)
     ranges = [h.get("Range") or h.get("range") for m, p, h in hub.requests if p.startswith("/cdn")]
